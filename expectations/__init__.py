@@ -1,0 +1,3 @@
+"""placeholder"""
+def quarantine_failures(frames):
+    return frames

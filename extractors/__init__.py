@@ -1,0 +1,26 @@
+"""Read tables out of report files. `extract` picks the reader by file type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from extractors.model import Cell, ExtractedDocument, ExtractionError, Table, TextLine
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx")
+
+__all__ = ["Cell", "ExtractedDocument", "ExtractionError", "Table", "TextLine", "extract", "SUPPORTED_SUFFIXES"]
+
+
+def extract(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> ExtractedDocument:
+    """Extract every table of one file; raises ExtractionError with a one-line reason naming the file."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from extractors.pdf import extract_pdf
+
+        return extract_pdf(path, sha256, settings)
+    if suffix == ".docx":
+        from extractors.word import extract_docx
+
+        return extract_docx(path, sha256)
+    raise ExtractionError(f"{path.name}: unsupported file type {suffix or '(none)'!r}")

@@ -1,0 +1,87 @@
+"""The objects every extractor returns: a grid of cells that remembers where each cell came from.
+
+Merged cells are represented once and referenced from every grid position they cover, so that
+"which text sits over this column" and "which columns does this cell cover" are both one lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
+
+
+@dataclass(eq=False)
+class Cell:
+    """One cell as printed; a merged cell covers row_span x col_span grid positions."""
+
+    text: str
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    page: int = 1  # 1-based page (PDF) or table number (Word)
+    bbox: BBox | None = None
+
+    def covers(self, row: int, col: int) -> bool:
+        return self.row <= row < self.row + self.row_span and self.col <= col < self.col + self.col_span
+
+
+@dataclass
+class Table:
+    """A rectangular grid of cells; grid[r][c] is the cell covering that position."""
+
+    grid: list[list[Cell]]
+    page: int  # page the table starts on
+    engine: str
+    bbox: BBox | None = None
+    pages: list[int] = field(default_factory=list)
+    quality: float = 0.0
+    # Header rows dropped when the table was stitched from a continuation page.
+    continued_from: list[int] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.grid)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.grid[0]) if self.grid else 0
+
+    def row_texts(self, row: int) -> list[str]:
+        return [cell.text for cell in self.grid[row]]
+
+    def distinct_cells(self, row: int) -> list[Cell]:
+        """The cells of a row in column order, each merged cell once."""
+        seen: set[int] = set()
+        cells = []
+        for cell in self.grid[row]:
+            if id(cell) not in seen:
+                seen.add(id(cell))
+                cells.append(cell)
+        return cells
+
+
+@dataclass
+class TextLine:
+    """A line of running text outside any table (titles, footnotes, commentary)."""
+
+    text: str
+    page: int
+    bbox: BBox | None = None
+
+
+@dataclass
+class ExtractedDocument:
+    """Everything read from one file before any interpretation."""
+
+    source_file: str
+    source_sha256: str
+    kind: str  # pdf | docx
+    pages: int
+    tables: list[Table]
+    text_lines: list[TextLine] = field(default_factory=list)
+
+
+class ExtractionError(Exception):
+    """A file that cannot be read at all; the message is the one-line reason recorded as a failure."""

@@ -1,0 +1,83 @@
+"""Join a table that continues on the next page into one table.
+
+A continuation is the first table of page n+1 following the last table of page n with the same
+columns, either repeating the header rows (they are dropped) or sitting on the same column lines.
+"""
+
+from __future__ import annotations
+
+from extractors.model import Table
+
+COLUMN_TOLERANCE = 3.0  # points
+
+
+def _column_lines(table: Table) -> list[float]:
+    return sorted({cell.bbox[0] for row in table.grid for cell in row if cell.bbox})
+
+
+def _same_columns(a: Table, b: Table) -> bool:
+    la, lb = _column_lines(a), _column_lines(b)
+    return len(la) == len(lb) and all(abs(x - y) <= COLUMN_TOLERANCE for x, y in zip(la, lb, strict=True))
+
+
+def same_row(a: list[str], b: list[str]) -> bool:
+    """Rows alike enough to be the same header: most non-empty cells equal (a reprint may rewrap one)."""
+    if len(a) != len(b):
+        return False
+    pairs = [(x, y) for x, y in zip(a, b, strict=True) if x or y]
+    return bool(pairs) and sum(x == y for x, y in pairs) >= 0.6 * len(pairs)
+
+
+def repeated_header_rows(first: Table, nxt: Table, max_header: int = 6) -> int:
+    """How many leading rows of nxt repeat a run of first's leading rows, text for text.
+
+    The repeat may leave out a top row (a banner of column groups printed on page one only).
+    """
+    best = 0
+    for start in range(min(max_header, first.n_rows)):
+        count = 0
+        while (
+            count < nxt.n_rows - 1
+            and start + count < min(max_header, first.n_rows)
+            and any(nxt.row_texts(count))
+            and same_row(first.row_texts(start + count), nxt.row_texts(count))
+        ):
+            count += 1
+        best = max(best, count)
+    return best
+
+
+def _append(first: Table, nxt: Table, skip: int) -> None:
+    offset = first.n_rows - skip
+    seen: set[int] = set()
+    for row in nxt.grid[skip:]:
+        for cell in row:
+            if id(cell) not in seen:
+                seen.add(id(cell))
+                if cell.row < skip:  # a header cell merged down into the body: keep only the body part
+                    cell.row_span -= skip - cell.row
+                    cell.row = skip
+                cell.row += offset
+        first.grid.append(row)
+    first.pages.append(nxt.page)
+    first.continued_from.append(skip)
+
+
+def stitch_continued_tables(tables: list[Table]) -> list[Table]:
+    """Tables in page order in, continued tables joined out."""
+    out: list[Table] = []
+    for table in tables:
+        prev = out[-1] if out else None
+        is_first_on_page = not out or out[-1].pages[-1] != table.page
+        if (
+            prev is not None
+            and is_first_on_page
+            and table.page == prev.pages[-1] + 1
+            and table.n_cols == prev.n_cols
+        ):
+            skip = repeated_header_rows(prev, table)
+            if skip or _same_columns(prev, table):
+                _append(prev, table, skip)
+                continue
+        out.append(table)
+    return out

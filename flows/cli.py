@@ -1,0 +1,115 @@
+"""`scorecards`: ingest reports, export the contract views, show what is loaded.
+
+    scorecards ingest PATH... [--warehouse FILE] [--prefect | --no-prefect]
+    scorecards export [--warehouse FILE] --out DIR
+    scorecards status [--warehouse FILE]
+
+Exit status: 0 all files loaded (or unchanged), 1 some failed (the rest still loaded), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from warehouse import DEFAULT_LOCATION
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scorecards", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="load report files or folders into the warehouse")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--warehouse", default=DEFAULT_LOCATION, help="DuckDB file (default: %(default)s)")
+    mode = ingest.add_mutually_exclusive_group()
+    mode.add_argument("--prefect", dest="prefect", action="store_true", default=None,
+                      help="run as a Prefect flow (default when PREFECT_API_URL is set)")
+    mode.add_argument("--no-prefect", dest="prefect", action="store_false",
+                      help="run the same steps without orchestration (default otherwise)")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    export = sub.add_parser("export", help="write every contract view as CSV and Parquet")
+    export.add_argument("--warehouse", default=DEFAULT_LOCATION)
+    export.add_argument("--out", required=True, type=Path)
+
+    status = sub.add_parser("status", help="what is loaded, failed and quarantined")
+    status.add_argument("--warehouse", default=DEFAULT_LOCATION)
+    return parser
+
+
+def _print_table(title: str, rows: list[dict[str, object]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    if not rows:
+        Console().print(f"{title}: none")
+        return
+    for key in rows[0]:
+        table.add_column(str(key))
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    Console().print(table)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    orchestrate = args.prefect if args.prefect is not None else bool(os.environ.get("PREFECT_API_URL"))
+    missing = [p for p in args.paths if not p.exists()]
+    for path in missing:
+        print(f"scorecards: {path}: no such file or folder", file=sys.stderr)
+    started = time.perf_counter()
+    if orchestrate:
+        from flows.ingest import ingest
+
+        summary = ingest([str(p) for p in args.paths], args.warehouse, progress=not args.quiet)
+    else:
+        from flows.pipeline import ingest_files
+
+        summary = ingest_files(args.paths, args.warehouse, progress=not args.quiet)
+    elapsed = time.perf_counter() - started
+    for outcome in summary.outcomes:
+        if outcome.status == "failed":
+            print(f"FAILED {outcome.reason}", file=sys.stderr)
+    _print_table(
+        f"ingest into {args.warehouse} ({'Prefect flow' if orchestrate else 'direct'}, {elapsed:.1f} s)",
+        [summary.totals],
+    )
+    return 1 if summary.count("failed") or missing else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from warehouse import open_warehouse
+
+    with open_warehouse(args.warehouse, read_only=True) as wh:
+        written = wh.export(args.out)
+    print(f"wrote {len(written)} files to {args.out}")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from warehouse import open_warehouse
+
+    with open_warehouse(args.warehouse, read_only=True) as wh:
+        report = wh.status()
+    for title, frame in report.items():
+        _print_table(title, frame.to_dict("records"))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return {"ingest": run_ingest, "export": run_export, "status": run_status}[args.command](args)
+    except FileNotFoundError as exc:
+        print(f"scorecards: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Normalise a whole extracted document: decide each table's layout and read it into tidy rows."""
+
+from __future__ import annotations
+
+from extractors.model import ExtractedDocument, Table
+from normalise.grid import GridReader, find_layout
+from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
+from normalise.values import parse_figure, strip_footnote
+
+
+def _quarantine_unread(table: Table, index: int, reason: str, out: NormalisedDocument) -> None:
+    """Figures in a table nobody could read go to quarantine, so that none is lost silently."""
+    for r in range(table.n_rows):
+        for cell in table.distinct_cells(r):
+            if cell.text and parse_figure(strip_footnote(cell.text)[0]) is not None:
+                where = Lineage(cell.page, index, r, cell.col, cell.bbox, table.engine)
+                out.quarantine.append(QuarantineRow("", "", "", cell.text, reason, where))
+
+
+def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
+    out = NormalisedDocument()
+    if doc.text_lines:
+        out.title = doc.text_lines[0].text
+    for line in doc.text_lines:
+        if line.text.startswith(("*", "†")):
+            out.commentary.append(Commentary("", "footnote", line.text, line.page))
+    for index, table in enumerate(doc.tables, start=1):
+        layout = find_layout(table)
+        if layout is None:
+            reason = "layout not recognised: no header row names two or more periods"
+            out.tables.append(TableReport(index, table.page, table.engine, "unknown", reason, 0, table.quality))
+            _quarantine_unread(table, index, f"table {index}: {reason}", out)
+            continue
+        GridReader(table, index, out).read(layout)
+        reason = f"{len(layout.period_columns)} period columns under {layout.header_rows} header rows"
+        out.tables.append(
+            TableReport(index, table.page, table.engine, "quarterly_grid", reason, layout.header_rows, table.quality)
+        )
+    return out

@@ -1,0 +1,84 @@
+"""Reporting periods as printed (`Qtr1` under `2018/19`, `Q3 16/17`, `Oct-18`) to typed date ranges.
+
+UK public-sector financial years run 1 April to 31 March; `Qtr1 2018/19` is April-June 2018.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {name: i for i, name in enumerate(calendar.month_abbr) if name} | {
+    name: i for i, name in enumerate(calendar.month_name) if name
+} | {"Sept": 9}
+
+_FY = re.compile(r"(?<![\d/])(?:FY\s*)?((?:19|20)?\d{2})\s*[/\-–]\s*((?:19|20)?\d{2})(?![\d/])", re.I)
+_QUARTER = re.compile(r"\b(?:Qtr|Q|Quarter)\s*\.?\s*([1-4])\b", re.I)
+_MONTH = re.compile(
+    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?[\s\-'’/]*((?:19|20)?\d{2})\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    type: str  # month, quarter, financial_year, rolling_12_months, year_to_date, point_in_time
+    start: date | None
+    end: date | None
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def financial_year(text: str) -> tuple[int, str] | None:
+    """(starting calendar year, the FY text as printed) for `2018/19`, `18/19`, `2018-2019`."""
+    for match in _FY.finditer(text):
+        first, second = _year(match.group(1)), _year(match.group(2))
+        if second == first + 1:
+            return first, match.group(0).strip()
+    return None
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_dates(fy_start: int, quarter: int) -> tuple[date, date]:
+    first_month = 4 + 3 * (quarter - 1)
+    year = fy_start + (first_month - 1) // 12
+    month = (first_month - 1) % 12 + 1
+    return date(year, month, 1), month_end(year, month + 2)
+
+
+def parse_period(text: str) -> Period | None:
+    """A period from one piece of text (a header stack joined by spaces), or None."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    fy = financial_year(text)
+    quarter = _QUARTER.search(text)
+    if quarter and fy:
+        start, end = quarter_dates(fy[0], int(quarter.group(1)))
+        return Period(f"{quarter.group(0).strip()} {fy[1]}", "quarter", start, end)
+    month = _MONTH.search(text)
+    if month and not fy:
+        number = MONTHS[month.group(1).title()] if month.group(1).title() in MONTHS else None
+        if number:
+            year = _year(month.group(2))
+            return Period(month.group(0).strip(), "month", date(year, number, 1), month_end(year, number))
+    if fy and not quarter:
+        return Period(fy[1], "financial_year", date(fy[0], 4, 1), date(fy[0] + 1, 3, 31))
+    return None
+
+
+def looks_like_period(text: str) -> bool:
+    """True for header words that name a period or a period part (`Qtr1`, `15/16`, `Oct-18`)."""
+    text = text.strip()
+    fy = financial_year(text)
+    return bool(
+        _QUARTER.fullmatch(text) or (fy and fy[1] == text) or _MONTH.fullmatch(text) or parse_period(text)
+    )

@@ -1,0 +1,111 @@
+"""The tidy rows the normaliser produces; field names are the warehouse's column names."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass
+class Lineage:
+    """Where a row came from: enough for a reviewer to find the cell in the file."""
+
+    page: int
+    table_index: int
+    row_index: int
+    col_index: int
+    bbox: tuple[float, float, float, float] | None = None
+    engine: str = ""
+
+
+@dataclass
+class Observation:
+    measure_label: str
+    breakdown: str
+    period_label: str
+    period_type: str
+    period_start: date | None
+    period_end: date | None
+    value: float | None
+    unit: str
+    numerator: float | None
+    denominator: float | None
+    status: str
+    reported_rag: str
+    raw_text: str
+    lineage: Lineage
+    section: str = ""
+    footnote: str = ""
+
+
+@dataclass
+class Measure:
+    measure_label: str
+    section: str = ""
+    polarity: str = ""
+    frequency: str = ""
+    target_text: str = ""
+    target_value: float | None = None
+    tolerance_text: str = ""
+    tolerance_low: float | None = None
+    tolerance_high: float | None = None
+    threshold_text: str = ""
+    position_text: str = ""
+    trend_text: str = ""
+    page: int = 0
+    table_index: int = 0
+    row_index: int = 0
+
+
+@dataclass
+class QuarantineRow:
+    measure_label: str
+    breakdown: str
+    period_label: str
+    raw_text: str
+    reason: str
+    lineage: Lineage
+
+
+@dataclass
+class Commentary:
+    measure_label: str
+    kind: str  # commentary, rationale, footnote
+    text: str
+    page: int
+
+
+@dataclass
+class TableReport:
+    """What the normaliser decided about one extracted table, for the documents view and inspect."""
+
+    table_index: int
+    page: int
+    engine: str
+    layout: str  # quarterly_grid, unknown, ...
+    reason: str
+    header_rows: int = 0
+    quality: float = 0.0
+
+
+@dataclass
+class NormalisedDocument:
+    title: str = ""
+    organisation: str = ""
+    observations: list[Observation] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    quarantine: list[QuarantineRow] = field(default_factory=list)
+    commentary: list[Commentary] = field(default_factory=list)
+    tables: list[TableReport] = field(default_factory=list)
+
+
+def flat(record: Any) -> dict[str, Any]:
+    """A record with its lineage spread into plain columns, as the warehouse stores it."""
+    row = asdict(record)
+    lineage = row.pop("lineage", None)
+    if lineage:
+        bbox = lineage.pop("bbox")
+        row |= lineage
+        row |= dict(zip(("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"), bbox or (None,) * 4, strict=True))
+    return row
