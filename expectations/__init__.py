@@ -1,3 +1,7 @@
-"""placeholder"""
-def quarantine_failures(frames):
-    return frames
+"""Validation with Great Expectations: rows that fail the suite move to quarantine, with the rule they broke."""
+
+from __future__ import annotations
+
+from expectations.validate import quarantine_failures, validate_observations
+
+__all__ = ["quarantine_failures", "validate_observations"]

@@ -9,7 +9,7 @@ from extractors.model import Cell, ExtractedDocument, ExtractionError, Table, Te
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx")
 
-__all__ = ["Cell", "ExtractedDocument", "ExtractionError", "Table", "TextLine", "extract", "SUPPORTED_SUFFIXES"]
+__all__ = ["SUPPORTED_SUFFIXES", "Cell", "ExtractedDocument", "ExtractionError", "Table", "TextLine", "extract"]
 
 
 def extract(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> ExtractedDocument:

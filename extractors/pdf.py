@@ -78,6 +78,13 @@ def _pdfplumber_candidates(page: Any, settings: dict[str, Any]) -> list[Candidat
     return [Candidate("pdfplumber", [tuple(c) for c in t.cells], tuple(t.bbox)) for t in found if t.cells]
 
 
+def _root(parent: dict[tuple[int, int], tuple[int, int]], key: tuple[int, int]) -> tuple[int, int]:
+    """Union-find root: camelot cells joined by a missing inner edge form one merged cell."""
+    while parent.get(key, key) != key:
+        key = parent[key]
+    return key
+
+
 def _camelot_candidates(path: Path, page_numbers: list[int]) -> dict[int, list[Candidate]]:
     """Camelot lattice tables per page, merged cells rebuilt from the edges camelot did not find."""
     import camelot  # imported here: it costs a second and most documents never need it
@@ -87,7 +94,7 @@ def _camelot_candidates(path: Path, page_numbers: list[int]) -> dict[int, list[C
         warnings.simplefilter("ignore")
         try:
             tables = camelot.read_pdf(str(path), pages=",".join(map(str, page_numbers)), flavor="lattice")
-        except Exception as exc:  # camelot fails on odd PDFs pdfplumber reads: that is a lost candidate, not a lost file
+        except Exception as exc:  # camelot fails on odd PDFs pdfplumber reads: a lost candidate, not a lost file
             log.warning("camelot could not read %s: %s", path.name, exc)
             return out
     for t in tables:
@@ -96,22 +103,16 @@ def _camelot_candidates(path: Path, page_numbers: list[int]) -> dict[int, list[C
             continue
         cells = t.cells
         parent: dict[tuple[int, int], tuple[int, int]] = {}
-
-        def find(key: tuple[int, int]) -> tuple[int, int]:
-            while parent.get(key, key) != key:
-                key = parent[key]
-            return key
-
         for r, row in enumerate(cells):
             for c, cell in enumerate(row):
                 if not cell.right and c + 1 < len(row):
-                    parent[find((r, c + 1))] = find((r, c))
+                    parent[_root(parent, (r, c + 1))] = _root(parent, (r, c))
                 if not cell.bottom and r + 1 < len(cells):
-                    parent[find((r + 1, c))] = find((r, c))
+                    parent[_root(parent, (r + 1, c))] = _root(parent, (r, c))
         groups: dict[tuple[int, int], list[Any]] = {}
         for r, row in enumerate(cells):
             for c, cell in enumerate(row):
-                groups.setdefault(find((r, c)), []).append(cell)
+                groups.setdefault(_root(parent, (r, c)), []).append(cell)
         rects = [
             (min(c.x1 for c in g), height - max(c.y2 for c in g), max(c.x2 for c in g), height - min(c.y1 for c in g))
             for g in groups.values()

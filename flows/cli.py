@@ -46,15 +46,18 @@ def _print_table(title: str, rows: list[dict[str, object]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
+    if not console.is_terminal:  # piped or captured: do not squeeze file names into 80 columns
+        console.width = 200
     table = Table(title=title)
     if not rows:
-        Console().print(f"{title}: none")
+        console.print(f"{title}: none")
         return
     for key in rows[0]:
         table.add_column(str(key))
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row.values()))
-    Console().print(table)
+    console.print(table)
 
 
 def run_ingest(args: argparse.Namespace) -> int:

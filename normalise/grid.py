@@ -11,6 +11,7 @@ The reading is driven by the table's own structure, never by a report's labels:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extractors.model import Cell, Table
@@ -23,7 +24,6 @@ from normalise.records import (
     NormalisedDocument,
     Observation,
     QuarantineRow,
-    TableReport,
 )
 from normalise.targets import (
     Band,
@@ -219,7 +219,7 @@ class GridReader:
         if comment and label:
             self.out.commentary.append(Commentary(label, "commentary", comment, row[0].page))
 
-    def measure(self, r: int, label: str, section: str, layout: GridLayout, text) -> Measure:  # noqa: ANN001
+    def measure(self, r: int, label: str, section: str, layout: GridLayout, text: Callable[[str], str]) -> Measure:
         bands = [
             Band(name, *(parse_band(self.table.grid[r][col].text) or (None, None)))
             for col, name in sorted(layout.band_names.items())

@@ -66,7 +66,7 @@ def parse_period(text: str) -> Period | None:
         return Period(f"{quarter.group(0).strip()} {fy[1]}", "quarter", start, end)
     month = _MONTH.search(text)
     if month and not fy:
-        number = MONTHS[month.group(1).title()] if month.group(1).title() in MONTHS else None
+        number = MONTHS.get(month.group(1).title(), None)
         if number:
             year = _year(month.group(2))
             return Period(month.group(0).strip(), "month", date(year, number, 1), month_end(year, number))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -62,9 +63,9 @@ def polarity_from_bands(bands: list[Band]) -> str:
     centres = [c for c in (_centre(b) for b in bands) if c is not None]
     if len(centres) < 2:
         return ""
-    if all(a < b for a, b in zip(centres, centres[1:], strict=False)):
+    if all(a < b for a, b in itertools.pairwise(centres)):
         return "higher_is_better"
-    if all(a > b for a, b in zip(centres, centres[1:], strict=False)):
+    if all(a > b for a, b in itertools.pairwise(centres)):
         return "lower_is_better"
     return ""
 

@@ -22,10 +22,10 @@ import io
 import random
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape, letter
@@ -220,7 +220,8 @@ _RATES = [
 _SUB_BLOCKS = [
     ("Percentage of child in need cases open for", ["a) >9 months", "b) >18 months", "c) > 3 years"], LOWER),
     ("Percentage of children in care placed", ["a) within 10 miles", "b) 10-20 miles", "c) >20 miles"], ""),
-    ("Percentage of care proceedings concluded within", ["a) 26 weeks", "b) 40 weeks", "c) 52 weeks"], HIGHER),
+    ("Percentage of care proceedings concluded within", ["a) 26 weeks", "b) 40 weeks", "c) 52 weeks"],
+     HIGHER),
     ("Percentage of early help episodes lasting", ["a) <3 months", "b) 3-6 months", "c) >6 months"], ""),
     ("Proportion of child protection plans open for", ["a) 0-3 months", "b) 3-12 months", "c) >1 year"], ""),
 ]
@@ -232,7 +233,8 @@ _AUDIT_ASPECTS = [
     "Contingency plan in place and understood by the family", "Partner agencies contributed to the plan",
     "Direct work with the child evident on file", "Decision to step down or close is well evidenced",
     "Life story work started within timescale", "Health needs addressed in the care plan",
-    "Education needs reflected in the personal education plan", "Needs of brothers and sisters considered together",
+    "Education needs reflected in the personal education plan",
+    "Needs of brothers and sisters considered together",
 ]
 _TEAMS = [
     "Front Door", "Assessment", "Child in Need", "Child Protection", "Children in Care", "Care Leavers",
@@ -319,10 +321,12 @@ def _position(values: list[str], polarity: str, target: float | None, tolerance:
     nums = [v for v in (_value_of(t) for t in values) if v is not None]
     if not nums or target is None or tolerance is None:
         return "TBD*"
-    last = nums[-1]
+    last = -nums[-1] if polarity == LOWER else nums[-1]
     if polarity == LOWER:
-        return "Better than target" if last <= target else "In Tolerance" if last <= tolerance else "Outside Tolerance"
-    return "Better than target" if last >= target else "In Tolerance" if last >= tolerance else "Outside Tolerance"
+        target, tolerance = -target, -tolerance
+    if last >= target:
+        return "Better than target"
+    return "In Tolerance" if last >= tolerance else "Outside Tolerance"
 
 
 def _trend(values: list[str], polarity: str) -> str:
@@ -385,7 +389,9 @@ def _contract_measure(rng: random.Random, used: set[str], n_periods: int) -> Mea
     if kind == "percent":
         form = rng.random()
         if form < 0.35:
-            act, verb = rng.choice(_ACTIVITIES)
+            # one label per activity, so two rows never differ only by their timescale
+            act, verb = rng.choice([a for a in _ACTIVITIES if f"stem:{a[0]}" not in used] or _ACTIVITIES)
+            used.add(f"stem:{act}")
             label = _unique(used, lambda: f"{act} {verb} {rng.choice(_TIMESCALES)}")
         elif form < 0.85:
             down = rng.random() < 0.25
@@ -418,10 +424,10 @@ def _contract_measure(rng: random.Random, used: set[str], n_periods: int) -> Mea
         label = _unique(used, lambda: rng.choice(_COUNTS))
         unit = "count"
         level = rng.choice([rng.randint(20, 150), rng.randint(150, 900), rng.randint(900, 3000)])
-        polarity = rng.choice([HIGHER, LOWER, ""])
+        polarity = rng.choices([HIGHER, LOWER, ""], weights=[45, 40, 15])[0]
         nums = _series(rng, n_periods, level, level * 0.06, 0, 1e9, 0)
         target = int(round(level, -1 if level < 1000 else -2))
-        tol = int(round(target * (0.9 if polarity == HIGHER else 1.1)))
+        tol = round(target * (0.9 if polarity == HIGHER else 1.1))
         target_text, tol_text = f"{target:,}", f"{tol:,}"
     elif kind == "days":
         label = _unique(used, lambda: rng.choice(_DAYS))
@@ -430,18 +436,18 @@ def _contract_measure(rng: random.Random, used: set[str], n_periods: int) -> Mea
         level = rng.randint(25, 450)
         nums = _series(rng, n_periods, level, level * 0.1, 1, 1e9, 0)
         target = int(round(level * 0.9, -1)) or 10
-        tol = target + int(round(target * 0.25)) or target + 5
+        tol = target + max(5, round(target * 0.25))
         suffix = " days" if rng.random() < 0.6 else ""
         target_text, tol_text = f"{target}{suffix}", f"{tol}{suffix}"
     else:
         label = _unique(used, lambda: rng.choice(_RATES)[0])
         unit = "rate_per_100000" if "100,000" in label else "rate_per_10000"
-        polarity = rng.choice([LOWER, LOWER, ""])
+        polarity = rng.choices([LOWER, HIGHER, ""], weights=[75, 10, 15])[0]
         level = rng.randint(25, 650) if unit == "rate_per_10000" else rng.randint(120, 900)
         decimals = rng.choice([0, 1])
         nums = _series(rng, n_periods, level, level * 0.06, 0, 1e9, decimals)
-        target = int(round(level * 0.95))
-        tol = int(round(target * 1.1))
+        target = round(level * 0.95)
+        tol = round(target * (0.9 if polarity == HIGHER else 1.1))
         target_text, tol_text = f"{target}", f"{tol}"
     if unit == "percent" and rng.random() < 0.18:
         # some reports switch to one decimal place part-way through the series
@@ -526,34 +532,35 @@ def _contract(rng: random.Random, seed: int, org: str, page: str, n: int) -> Rep
         m.values[:4] = [""] * 4
         if rng.random() < 0.6 and m.target_text != "n/a**":
             m.target_text = m.tolerance_text = "TBD*"
-    if not any(m.target_text == "TBD*" for m in measures) and len(measures) >= 3:
-        rng.choice([m for m in measures if m.target_text != "n/a**"]).target_text = "TBD*"
+    with_target = [m for m in measures if m.target_text != "n/a**"]
+    if not any(m.target_text == "TBD*" for m in measures) and len(measures) >= 3 and with_target:
+        rng.choice(with_target).target_text = "TBD*"
     for m in measures:
         if m.target_text == "TBD*":
             m.tolerance_text = "TBD*"
-    if not any(m.target_text == "n/a**" for m in measures) and len(measures) >= 4 and rng.random() < 0.7:
-        m = rng.choice([m for m in measures if m.target_text != "TBD*"])
-        m.target_text = m.tolerance_text = "n/a**"
-        m.polarity = ""
+    targeted = [m for m in measures if m.target_text != "TBD*"]
+    if not any(m.target_text == "n/a**" for m in measures) and len(measures) >= 4 and targeted \
+            and rng.random() < 0.7:
+        rng.choice(targeted).target_text = "n/a**"
     for m in measures:
         if m.target_text == "n/a**":
+            m.tolerance_text = "n/a**"
             m.polarity = ""  # reported for note only, as the footnote says
         m.polarity_text = {HIGHER: "Bigger is better", LOWER: "Smaller is better"}.get(m.polarity, "")
 
     # exactly one or two blank value cells, optionally one N/A
-    cells = [(i, j) for i, m in enumerate(measures) for j in range(m.new_measure_span, n_p)]
-    specials = rng.sample(cells, min(len(cells), rng.choice([1, 2]) + (1 if rng.random() < 0.5 else 0)))
-    for k, (i, j) in enumerate(specials):
-        measures[i].values[j] = "" if k < 2 else "N/A"
-    if len(specials) == 2 and rng.random() < 0.5:
-        i, j = specials[1]
-        measures[i].values[j] = ""
+    cells = [(i, j) for i, m in enumerate(measures) if n_p - m.new_measure_span >= 3
+             for j in range(m.new_measure_span, n_p)]
+    n_blank, n_na = rng.choice([1, 2]), int(rng.random() < 0.5)
+    for k, (i, j) in enumerate(rng.sample(cells, min(len(cells), n_blank + n_na))):
+        measures[i].values[j] = "" if k < n_blank else "N/A"
 
     for m in measures:
         if m.target_text == "n/a**":
             m.position_text = "No Target**"
         else:
-            m.position_text = _position(m.values, m.polarity, _number(m.target_text), _number(m.tolerance_text))
+            target, tolerance = _number(m.target_text), _number(m.tolerance_text)
+            m.position_text = _position(m.values, m.polarity, target, tolerance)
         m.trend_text = _trend(m.values, m.polarity)
 
     title = rng.choice([
@@ -563,7 +570,8 @@ def _contract(rng: random.Random, seed: int, org: str, page: str, n: int) -> Rep
         f"{org}: Contract Performance Scorecard, Qtr{n2} {second}",
     ])
     footnotes = [
-        "* To be determined. A target and tolerance will be agreed once the measure has three quarters of data.",
+        "* To be determined. A target and tolerance will be agreed once the measure has three quarters"
+        " of data.",
         "** not applicable. This measure is reported for information and carries no target.",
     ]
     if rng.random() < 0.5:
@@ -578,10 +586,11 @@ def _bands_up(rng: random.Random) -> tuple[str, str, str]:
     return f"{ri}-{good - 1}", f"{good}-{outs - 1}", f"{outs}-100"
 
 
-def _bands_down(rng: random.Random, below: bool) -> tuple[str, str, str]:
+def _bands_down(rng: random.Random, below: bool) -> tuple[tuple[str, str, str], float]:
+    """Lower-is-better bands (RI highest) and a plausible centre for the figures."""
     lo, good, ri, top = rng.choice([(0, 11, 21, 25), (5, 10, 15, 20), (0, 16, 21, 30), (0, 20, 25, 30)])
     outs = f"Below {good}" if below else f"{lo}-{good - 1}"
-    return f"{ri}-{top}", f"{good}-{ri - 1}", outs
+    return (f"{ri}-{top}", f"{good}-{ri - 1}", outs), rng.uniform(lo + (good - lo) / 2, top)
 
 
 def _improvement(rng: random.Random, seed: int, org: str, page: str, n: int) -> ReportModel:
@@ -601,6 +610,7 @@ def _improvement(rng: random.Random, seed: int, org: str, page: str, n: int) -> 
     cuts = sorted(rng.sample(range(1, n), n_sections - 1)) if n_sections > 1 else []
     bounds = [0, *cuts, n]
     used: set[str] = set()
+    used_aspects: set[str] = set()
     measures: list[Measure] = []
     number = 0
     below_used = False
@@ -609,13 +619,15 @@ def _improvement(rng: random.Random, seed: int, org: str, page: str, n: int) -> 
             number += 1 if rng.random() > 0.15 else rng.randint(2, 5)
             kind = rng.choices(["audit", "process", "down_pct", "down_count"], weights=[62, 14, 12, 12])[0]
             if kind == "audit":
-                def make() -> str:
-                    aspect, team = rng.choice(_AUDIT_ASPECTS), rng.choice(_TEAMS)
-                    return rng.choice([aspect, f"{aspect} - {team}", f"{aspect} ({team})"])
-                label = _unique(used, make)
+                # one team per aspect, so no two labels in a report differ only by their team
+                aspects = [a for a in _AUDIT_ASPECTS if a not in used_aspects] or _AUDIT_ASPECTS
+                aspect, team = rng.choice(aspects), rng.choice(_TEAMS)
+                used_aspects.add(aspect)
+                label = _unique(used, lambda a=aspect, t=team: rng.choice([a, f"{a} - {t}", f"{a} ({t})"]))
             elif kind == "process":
                 act, verb = rng.choice(_ACTIVITIES)
-                label = _unique(used, lambda: f"Percentage of {act.lower()} {verb} {rng.choice(_TIMESCALES)}")
+                stem = f"Percentage of {act.lower()} {verb}"
+                label = _unique(used, lambda stem=stem: f"{stem} {rng.choice(_TIMESCALES)}")
             elif kind == "down_pct":
                 label = _unique(used, lambda: rng.choice(_IMPROVEMENT_DOWN_PERCENT))
             else:
@@ -626,18 +638,18 @@ def _improvement(rng: random.Random, seed: int, org: str, page: str, n: int) -> 
             else:
                 below = kind == "down_pct" and not below_used and rng.random() < 0.7
                 below_used = below_used or below
-                bands, polarity = _bands_down(rng, below), LOWER
+                (bands, centre), polarity = _bands_down(rng, below), LOWER
                 unit = "percent" if kind == "down_pct" else "count"
-                nums = _series(rng, nq, rng.uniform(8, 28), 3, 0, 100, 0)
+                nums = _series(rng, nq, centre, max(1.5, centre * 0.15), 0, 100, 0)
             values = [_fmt(v, unit, 0) for v in nums]
-            if rng.random() < 0.3:  # measure introduced part-way: early quarters left blank
+            if rng.random() < 0.25:  # measure introduced part-way: early quarters left blank
                 late = rng.randint(1, min(4, nq - 2))
                 values[:late] = [""] * late
             if rng.random() < 0.12:
                 for j in rng.sample(range(nq), rng.randint(1, 3)):
                     values[j] = "N/A"
             for j in range(nq):
-                if values[j] and rng.random() < 0.04:
+                if values[j] and rng.random() < 0.03:
                     values[j] = ""
             measures.append(Measure(label=label, printed_label=label, section=section, unit=unit,
                                     polarity=polarity, values=values, number=str(number), thresholds=bands))
@@ -712,7 +724,8 @@ def expected_measures(model: ReportModel) -> list[dict[str, object]]:
             threshold = f"RI {m.thresholds[0]}; Good {m.thresholds[1]}; Outs. {m.thresholds[2]}"
         rows.append({
             "measure_label": m.label, "section": m.section, "polarity": m.polarity, "frequency": m.frequency,
-            "target_text": m.target_text, "target_value": _number(m.target_text), "tolerance_text": m.tolerance_text,
+            "target_text": m.target_text, "target_value": _number(m.target_text),
+            "tolerance_text": m.tolerance_text,
             "tolerance_low": tol if m.polarity == HIGHER else None,
             "tolerance_high": tol if m.polarity == LOWER else None,
             "threshold_text": threshold, "position_text": m.position_text, "trend_text": m.trend_text,
@@ -836,12 +849,12 @@ def _layout(grid: _Grid, total: float) -> None:
             span = covered.get((r, c))
             if not text or (span and span[1] != span[3]) or grid.kinds[r] == "section":
                 continue
-            words = text.split()
-            if c not in grid.flex and grid.kinds[r] == "body":
-                words = [text]  # a figure or short verdict should sit on one line where it can
             font = _font(grid, r, c)
-            widest = max(stringWidth(w, font, SIZE) for w in words)
-            minimum[c] = max(minimum[c], min(widest, 62.0) + 2 * HPAD)
+            widest = max(stringWidth(w, font, SIZE) for w in text.split())
+            if c not in grid.flex and grid.kinds[r] == "body":
+                # short phrases ("Bigger is better") may wrap as in narrow real columns; a figure may not
+                widest = max(widest, min(stringWidth(text, font, SIZE), 44.0))
+            minimum[c] = max(minimum[c], widest + 2 * HPAD)
     fixed = sum(w for c, w in enumerate(minimum) if c not in grid.flex)
     spare = max(total - fixed, 0.0)
     weight = sum(grid.flex.values())
@@ -1031,6 +1044,7 @@ def write_docx(model: ReportModel, path: Path) -> Path:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
+    from docx.table import _Cell
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1056,7 +1070,7 @@ def write_docx(model: ReportModel, path: Path) -> Path:
     scale = min(1.0, usable / sum(grid.widths))
     widths = [Pt(w * scale) for w in grid.widths]
 
-    def shade(cell, fill: str) -> None:  # noqa: ANN001 - a python-docx cell
+    def shade(cell: _Cell, fill: str) -> None:
         shd = OxmlElement("w:shd")
         shd.set(qn("w:val"), "clear")
         shd.set(qn("w:color"), "auto")
@@ -1068,6 +1082,8 @@ def write_docx(model: ReportModel, path: Path) -> Path:
     table.autofit = False
     for c, col in enumerate(table.columns):
         col.width = widths[c]
+    # cells fetched once before merging: table.cell() rescans the whole table on every call
+    cells = [list(row.cells) for row in table.rows]
     for r, row in enumerate(table.rows):
         kind = grid.kinds[r]
         if kind == "header":
@@ -1075,13 +1091,15 @@ def write_docx(model: ReportModel, path: Path) -> Path:
             repeat = OxmlElement("w:tblHeader")
             repeat.set(qn("w:val"), "true")
             trPr.append(repeat)
-        for c, cell in enumerate(row.cells):
+        for c, cell in enumerate(cells[r]):
             cell.width = widths[c]
             text = grid.rows[r][c]
             if text:
                 run = cell.paragraphs[0].add_run(text)
-                run.bold = kind in ("header", "section") or None
-                run.italic = (r, c) in grid.shaded or None
+                if kind in ("header", "section"):
+                    run.bold = True
+                if (r, c) in grid.shaded:
+                    run.italic = True
                 if kind == "header":
                     run.font.color.rgb = RGBColor.from_string(grid.header_ink.lstrip("#"))
             if kind == "header":
@@ -1091,13 +1109,13 @@ def write_docx(model: ReportModel, path: Path) -> Path:
             elif (r, c) in grid.shaded:
                 shade(cell, SHADE.lstrip("#"))
     for r0, c0, r1, c1 in grid.spans:
-        table.cell(r0, c0).merge(table.cell(r1, c1))
+        cells[r0][c0].merge(cells[r1][c1])
 
     for note in model.footnotes:
         doc.add_paragraph(note).runs[0].font.size = Pt(7)
 
     props = doc.core_properties
-    stamp = datetime.combine(model.periods[-1].end + timedelta(days=20), datetime.min.time(), timezone.utc)
+    stamp = datetime.combine(model.periods[-1].end + timedelta(days=20), datetime.min.time(), UTC)
     props.title, props.author, props.last_modified_by = model.title, model.organisation, model.organisation
     props.created = props.modified = stamp.replace(tzinfo=None)
     props.revision = 1

@@ -60,7 +60,8 @@ class DuckDBWarehouse:
         return row[0] if row else None
 
     def failed_sha(self, source_file: str) -> str | None:
-        row = self.con.execute("SELECT source_sha256 FROM failure_facts WHERE source_file = ?", [source_file]).fetchone()
+        query = "SELECT source_sha256 FROM failure_facts WHERE source_file = ?"
+        row = self.con.execute(query, [source_file]).fetchone()
         return row[0] if row else None
 
     def _insert(self, table: str, frame: pd.DataFrame) -> None:

@@ -28,7 +28,7 @@ def phrase_match(text: str, section: str) -> str | None:
     best: tuple[int, str] | None = None
     for key, phrases in vocabulary()[section].items():
         for phrase in phrases:
-            if probe == phrase or (phrase and probe.startswith(phrase + " ")):
-                if best is None or len(phrase) > best[0]:
-                    best = (len(phrase), key)
+            matches = probe == phrase or (phrase and probe.startswith(phrase + " "))
+            if matches and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), key)
     return best[1] if best else None

@@ -1,0 +1,73 @@
+"""Run the observation suite over a document's rows and split off the failures."""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# GX logs each ephemeral context's temporary docs folder at INFO; a nightly log wants none of it.
+logging.getLogger("great_expectations").setLevel(logging.WARNING)
+
+QUARANTINE_COLUMNS = [
+    "source_file", "source_sha256", "page", "measure_label", "breakdown", "period_label", "raw_text",
+    "reason", "table_index", "row_index", "col_index", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "engine",
+]
+
+
+@cache
+def _validator() -> tuple[Any, Any]:
+    """One ephemeral context and batch definition per process: building them costs more than validating."""
+    import great_expectations as gx
+
+    from expectations.suite import load_suite
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    batches = (
+        context.data_sources.add_pandas("pandas")
+        .add_dataframe_asset("observations")
+        .add_batch_definition_whole_dataframe("whole_frame")
+    )
+    return load_suite(), batches
+
+
+def validate_observations(frame: pd.DataFrame) -> dict[Any, list[str]]:
+    """Index label -> the rules that row broke, for every failing row."""
+    if frame.empty:
+        return {}
+    suite, batches = _validator()
+    checked = frame.reset_index(drop=True)
+    for column in ("period_start", "period_end"):
+        checked[column] = pd.to_datetime(checked[column])
+    batch = batches.get_batch(batch_parameters={"dataframe": checked})
+    result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    broken: dict[Any, list[str]] = {}
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
+        labels = outcome.result.get("unexpected_index_list")
+        if labels is None:  # the expectation itself errored: a bug in the suite, not in the data
+            raise RuntimeError(f"expectation {rule!r} could not run: {outcome.exception_info}")
+        for position in labels:
+            broken.setdefault(frame.index[position], []).append(rule)
+    return broken
+
+
+def quarantine_failures(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Move observation rows that break an expectation into the quarantine frame, naming the rules."""
+    observations = frames["observation_facts"]
+    broken = validate_observations(observations)
+    if not broken:
+        return frames
+    failing = observations.loc[list(broken)].copy()
+    failing["reason"] = ["failed expectation: " + "; ".join(broken[i]) for i in failing.index]
+    moved = failing[[c for c in QUARANTINE_COLUMNS if c in failing.columns]]
+    quarantine = pd.concat([frames["quarantine_facts"], moved], ignore_index=True) if len(
+        frames["quarantine_facts"]) else moved.reset_index(drop=True)
+    return {**frames, "observation_facts": observations.drop(index=list(broken)), "quarantine_facts": quarantine}

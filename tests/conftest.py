@@ -1,0 +1,44 @@
+"""Shared fixtures. Every document a test reads is made here, by the tests: nothing needs ../shared."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Prefect must not touch the user's ~/.prefect, and its test server must not phone home.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="scorecards-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_LOCAL_STORAGE_PATH"] = os.path.join(_PREFECT_HOME, "storage")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.pop("PREFECT_API_URL", None)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture(scope="session")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Generated grid reports in both styles and both formats, made once per test session."""
+    from samples.generate import random_report, write_docx, write_pdf
+
+    folder = tmp_path_factory.mktemp("reports")
+    made: dict[str, Path] = {}
+    for style, seed in (("contract", 11), ("improvement", 12)):
+        model = random_report(seed, style, n_measures=10)
+        made[f"{style}.pdf"] = write_pdf(model, folder / f"{style}.pdf")
+        made[f"{style}.docx"] = write_docx(model, folder / f"{style}.docx")
+    return made
+
+
+@pytest.fixture
+def warehouse_file(tmp_path: Path) -> str:
+    return str(tmp_path / "warehouse.duckdb")
