@@ -10,8 +10,6 @@ from typing import Any
 import pandas as pd
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-# GX logs each ephemeral context's temporary docs folder at INFO; a nightly log wants none of it.
-logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 QUARANTINE_COLUMNS = [
     "source_file", "source_sha256", "page", "measure_label", "breakdown", "period_label", "raw_text",
@@ -25,6 +23,10 @@ def _validator() -> tuple[Any, Any]:
     import great_expectations as gx
 
     from expectations.suite import load_suite
+
+    # GX sets this logger to INFO at import and announces every ephemeral context's temporary docs
+    # folder with it; a nightly log wants none of that.
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian machine for scorecards: system packages (apt-get, only when missing),
+# a virtual environment in .venv, and the pinned Python packages. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the pipeline calls as programs: "command package" pairs. Grid reports from
+# text PDFs and .docx need none; scans (tesseract) and legacy Word (libreoffice) will add theirs.
+SYSTEM_PACKAGES=()
+
+missing=()
+for pair in "${SYSTEM_PACKAGES[@]}"; do
+  command -v "${pair%% *}" >/dev/null 2>&1 || missing+=("${pair##* }")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+PYTHON="${PYTHON:-python3}"
+"$PYTHON" -c 'import sys; assert sys.version_info >= (3, 11), "scorecards needs Python 3.11 or newer"'
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+stamp=.venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
