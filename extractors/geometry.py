@@ -148,15 +148,36 @@ def fill_text(grid: list[list[Cell]], chars: list[dict[str, Any]]) -> int:
     return placed
 
 
-def straddling_chars(grid: list[list[Cell]], chars: list[dict[str, Any]]) -> int:
-    """Characters cut by an inner cell border: a sign the engine drew a line through text."""
-    if not grid:
-        return 0
-    inner_x = {cell.bbox[0] for row in grid for cell in row if cell.bbox and cell.col > 0}
-    count = 0
-    for ch in chars:
-        for x in inner_x:
-            if ch["x0"] + 0.5 < x < ch["x1"] - 0.5:
-                count += 1
-                break
-    return count
+def words_of(chars: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
+    """(x0, x1, vertical centre) of each word the characters spell, line by line."""
+    words: list[tuple[float, float, float]] = []
+    line_top: float | None = None
+    for ch in sorted(chars, key=lambda ch: (round(ch["top"]), ch["x0"])):
+        if ch["text"].isspace():
+            line_top = None
+            continue
+        gap = 0.2 * float(ch.get("size") or 8.0)
+        if words and line_top is not None and abs(ch["top"] - line_top) < 1 and ch["x0"] - words[-1][1] <= gap:
+            words[-1] = (words[-1][0], ch["x1"], words[-1][2])
+        else:
+            words.append((ch["x0"], ch["x1"], (ch["top"] + ch["bottom"]) / 2))
+        line_top = ch["top"]
+    return words
+
+
+def cut_words(grid: list[list[Cell]], chars: list[dict[str, Any]]) -> tuple[int, int]:
+    """(words running out of the cell they start in, all words): a line drawn through text."""
+    words = words_of(chars)
+    if not grid or not words:
+        return 0, len(words)
+    boxes = [cell.bbox for row in grid for cell in row if cell.bbox]
+    xs = sorted({b[0] for b in boxes} | {b[2] for b in boxes})
+    ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
+    cut = 0
+    for x0, x1, cy in words:
+        c = min(max(bisect_right(xs, x0 + 0.5) - 1, 0), len(grid[0]) - 1)
+        r = min(max(bisect_right(ys, cy) - 1, 0), len(grid) - 1)
+        box = grid[r][c].bbox
+        if box and x1 > box[2] + 0.5:
+            cut += 1
+    return cut, len(words)

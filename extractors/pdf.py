@@ -17,7 +17,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors.geometry import chars_to_lines, fill_text, grid_from_rects, straddling_chars
+from extractors.geometry import chars_to_lines, cut_words, fill_text, grid_from_rects
 from extractors.model import BBox, ExtractedDocument, ExtractionError, Table, TextLine
 from extractors.stitch import stitch_continued_tables
 
@@ -59,18 +59,19 @@ def _within(ch: dict[str, Any], box: BBox) -> bool:
 def score_table(table: Table, chars: list[dict[str, Any]]) -> float:
     """Quality in 0..1: the share of the region's text that lands cleanly in cells of a real grid.
 
-    Penalised: characters cut by a cell border (a missed or invented column line), grids too small
+    Penalised: words cut by a cell border (a missed or invented column line), grids too small
     to be tables, and grids that are mostly empty.
     """
     if table.n_rows < 2 or table.n_cols < 2 or table.bbox is None:
         return 0.0
-    inside = [ch for ch in chars if _within(ch, table.bbox) and not ch["text"].isspace()]
-    if not inside:
+    inside = [ch for ch in chars if _within(ch, table.bbox)]
+    cut, words = cut_words(table.grid, inside)
+    if not words:
         return 0.0
-    cut = straddling_chars(table.grid, inside) / len(inside)
     distinct = {id(cell): cell for row in table.grid for cell in row}.values()
     filled = sum(1 for cell in distinct if cell.text) / max(1, len(distinct))
-    return max(0.0, 1.0 - 2.0 * cut) * (0.5 + 0.5 * min(1.0, filled / 0.4))
+    # A right grid cuts no word at all, so even a few cut words are strong evidence against it.
+    return max(0.0, 1.0 - 25.0 * cut / words) * (0.5 + 0.5 * min(1.0, filled / 0.4))
 
 
 def _pdfplumber_candidates(page: Any, settings: dict[str, Any]) -> list[Candidate]:
