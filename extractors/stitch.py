@@ -47,7 +47,30 @@ def repeated_header_rows(first: Table, nxt: Table, max_header: int = 6) -> int:
     return best
 
 
+def is_row_fragment(previous: list[str], fragment: list[str]) -> bool:
+    """A row cut by the page break: fewer cells filled than the row it continues, and some cell
+    carrying on mid-sentence (starting in lower case or with punctuation)."""
+    filled = [text for text in fragment if text]
+    return (
+        0 < len(filled) < len([text for text in previous if text])
+        and any(text[0].islower() or text[0] in ",.;:)%" for text in filled)
+    )
+
+
+def _join_fragment(fragment: list[str], target: Table) -> None:
+    last = target.grid[-1]
+    seen: set[int] = set()
+    for col, text in enumerate(fragment):
+        cell = last[col]
+        if text and id(cell) not in seen:
+            seen.add(id(cell))
+            cell.text = f"{cell.text} {text}".strip()
+
+
 def _append(first: Table, nxt: Table, skip: int) -> None:
+    if skip < nxt.n_rows and is_row_fragment(first.row_texts(first.n_rows - 1), nxt.row_texts(skip)):
+        _join_fragment(nxt.row_texts(skip), first)
+        skip += 1
     offset = first.n_rows - skip
     seen: set[int] = set()
     for row in nxt.grid[skip:]:

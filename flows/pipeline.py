@@ -114,6 +114,9 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
         "measure_facts": frame(tidy.measures),
         "quarantine_facts": frame(tidy.quarantine),
         "commentary_facts": frame(tidy.commentary),
+        "benchmark_facts": frame(tidy.benchmarks),
+        "target_facts": frame(tidy.targets),
+        "band_facts": frame(tidy.bands),
     }
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from extractors.model import ExtractedDocument, Table
-from normalise.grid import GridReader, find_layout
+from normalise.grid import GridReader, find_layout, layout_name
 from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
-from normalise.values import parse_figure, strip_footnote
+from normalise.values import parse_cell
 
 
 def _quarantine_unread(table: Table, index: int, reason: str, out: NormalisedDocument) -> None:
     """Figures in a table nobody could read go to quarantine, so that none is lost silently."""
     for r in range(table.n_rows):
         for cell in table.distinct_cells(r):
-            if cell.text and parse_figure(strip_footnote(cell.text)[0]) is not None:
+            if cell.text and parse_cell(cell.text).value is not None:
                 where = Lineage(cell.page, index, r, cell.col, cell.bbox, table.engine)
                 out.quarantine.append(QuarantineRow("", "", "", cell.text, reason, where))
 
@@ -34,6 +34,6 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
         GridReader(table, index, out).read(layout)
         reason = f"{len(layout.period_columns)} period columns under {layout.header_rows} header rows"
         out.tables.append(
-            TableReport(index, table.page, table.engine, "quarterly_grid", reason, layout.header_rows, table.quality)
+            TableReport(index, table.page, table.engine, layout_name(layout), reason, layout.header_rows, table.quality)
         )
     return out

@@ -16,21 +16,27 @@ from dataclasses import dataclass, field
 
 from extractors.model import Cell, Table
 from extractors.stitch import same_row
-from normalise.periods import Period, looks_like_period, parse_period
+from normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
+from normalise.periods import Period, financial_year, looks_like_period, parse_period
 from normalise.records import (
+    BandRow,
+    BenchmarkRow,
     Commentary,
     Lineage,
     Measure,
     NormalisedDocument,
     Observation,
     QuarantineRow,
+    TargetRow,
 )
 from normalise.targets import (
-    Band,
-    parse_band,
+    band_of,
+    grade_rank,
+    parse_bandings,
     parse_polarity,
     parse_target,
     polarity_from_bands,
+    polarity_from_target,
     tolerance_bounds,
 )
 from normalise.values import parse_cell, unit_from_label
@@ -48,6 +54,7 @@ class GridLayout:
     roles: dict[int, str]  # column -> role name from the vocabulary
     band_names: dict[int, str] = field(default_factory=dict)  # threshold sub-column -> band name
     title_rows: set[int] = field(default_factory=set)
+    headers: dict[int, str] = field(default_factory=dict)  # column -> its header stack as one text
 
 
 def _is_full_width(table: Table, row: int) -> bool:
@@ -78,12 +85,18 @@ def header_stack(table: Table, col: int, rows: range, skip: set[int]) -> list[Ce
     return stack
 
 
+def _states_figures(text: str) -> bool:
+    try:
+        return any(part.value.status == "reported" for part in parse_value_cell(text))
+    except ParseError:
+        return False
+
+
 def find_layout(table: Table) -> GridLayout | None:
     """The grid's header and column roles, or None when no header row names periods."""
     last_period_row = -1
     for r in range(min(MAX_HEADER_ROWS, table.n_rows - 1)):
-        figures = [c for c in table.distinct_cells(r) if c.text and parse_cell(c.text).value is not None]
-        if len(figures) >= 2 and not all(looks_like_period(c.text) for c in figures):
+        if any(_states_figures(c.text) for c in table.distinct_cells(r) if c.text and not looks_like_period(c.text)):
             break  # the first row of figures: the header is above it
         period_cells = [c for c in table.distinct_cells(r) if c.text and looks_like_period(c.text)]
         if len(period_cells) >= 2:
@@ -96,8 +109,10 @@ def find_layout(table: Table) -> GridLayout | None:
     periods: dict[int, Period] = {}
     roles: dict[int, str] = {}
     bands: dict[int, str] = {}
+    headers: dict[int, str] = {}
     for col in range(table.n_cols):
         stack = header_stack(table, col, range(header_rows), title_rows)
+        headers[col] = " ".join(cell.text for cell in stack)
         role = None
         for depth, cell in enumerate(reversed(stack)):
             role = role_of(cell.text)
@@ -111,13 +126,15 @@ def find_layout(table: Table) -> GridLayout | None:
         period = parse_period(" ".join(cell.text for cell in stack))
         if period is not None:
             periods[col] = period
-    if len(periods) < 2:
+    # One period column is enough when the table names its measure column (a target-setting table
+    # with `Latest Result (Dec 17)`); a bare table needs two before its header is trusted as periods.
+    if len(periods) < (1 if "label" in roles.values() else 2):
         return None
     if "label" not in roles.values():
         text_cols = [c for c in range(table.n_cols) if c not in periods and c not in roles]
         if text_cols:
             roles[max(text_cols, key=lambda c: _mean_length(table, c, header_rows))] = "label"
-    return GridLayout(header_rows, periods, roles, bands, title_rows)
+    return GridLayout(header_rows, periods, roles, bands, title_rows, headers)
 
 
 def _mean_length(table: Table, col: int, start: int) -> float:
@@ -127,6 +144,14 @@ def _mean_length(table: Table, col: int, start: int) -> float:
 
 def _column(layout: GridLayout, role: str) -> int | None:
     return next((c for c, r in sorted(layout.roles.items()) if r == role), None)
+
+
+def _columns(layout: GridLayout, role: str) -> list[int]:
+    return [c for c, r in sorted(layout.roles.items()) if r == role]
+
+
+def layout_name(layout: GridLayout) -> str:
+    return "quarterly_grid" if len(layout.period_columns) >= 2 else "target_setting"
 
 
 def _row_unit(cells: list[str]) -> str:
@@ -201,37 +226,61 @@ class GridReader:
                         QuarantineRow("", "", period.label, cell.text, "value with no measure label", where)
                     )
                 continue
-            parsed = parse_cell(cell.text)
-            if parsed.status is None:
-                self.out.quarantine.append(QuarantineRow(label, "", period.label, cell.text, parsed.reason, where))
+            try:
+                parts = parse_value_cell(cell.text)
+            except ParseError as exc:
+                self.out.quarantine.append(QuarantineRow(label, "", period.label, cell.text, str(exc), where))
                 continue
-            unit = parsed.unit or label_unit or row_unit or target_unit or ("count" if parsed.value is not None else "")
-            self.out.observations.append(
-                Observation(
-                    measure_label=label, breakdown="", period_label=period.label, period_type=period.type,
-                    period_start=period.start, period_end=period.end, value=parsed.value,
-                    unit=unit if parsed.status == "reported" else "", numerator=parsed.numerator,
-                    denominator=parsed.denominator, status=parsed.status, reported_rag=parsed.reported_rag,
-                    raw_text=cell.text, lineage=where, section=section, footnote=parsed.footnote,
+            for part in parts:
+                own = parse_period(part.period_text) if part.period_text else None
+                when = own or period
+                value = part.value
+                problem = ratio_problem(value.value, value.unit or row_unit, value.numerator, value.denominator)
+                if problem:
+                    self.out.quarantine.append(
+                        QuarantineRow(label, part.breakdown, when.label, cell.text, problem, where)
+                    )
+                    continue
+                unit = value.unit or label_unit or row_unit or target_unit or "count"
+                self.out.observations.append(
+                    Observation(
+                        measure_label=label, breakdown=part.breakdown, period_label=when.label,
+                        period_type=when.type, period_start=when.start, period_end=when.end, value=value.value,
+                        unit=unit if value.status == "reported" else "", numerator=value.numerator,
+                        denominator=value.denominator, status=value.status, reported_rag=value.reported_rag,
+                        raw_text=cell.text, lineage=where, section=section, footnote=value.footnote,
+                    )
                 )
-            )
-        comment = text("commentary")
-        if comment and label:
-            self.out.commentary.append(Commentary(label, "commentary", comment, row[0].page))
+        page = row[0].page
+        for role, kind in (("commentary", "commentary"), ("rationale", "rationale")):
+            if text(role) and label:
+                self.out.commentary.append(Commentary(label, kind, text(role), page))
+        for col in _columns(layout, "benchmark"):
+            for found in parse_benchmark_cell(row[col].text) if label else []:
+                when = parse_period(found.period_text) if found.period_text else None
+                self.out.benchmarks.append(BenchmarkRow(
+                    label, found.comparator, when.label if when else found.period_text,
+                    when.start if when else None, when.end if when else None,
+                    found.value, found.unit or label_unit or row_unit, found.raw_text, page,
+                ))
 
     def measure(self, r: int, label: str, section: str, layout: GridLayout, text: Callable[[str], str]) -> Measure:
-        bands = [
-            Band(name, *(parse_band(self.table.grid[r][col].text) or (None, None)))
-            for col, name in sorted(layout.band_names.items())
-        ]
-        threshold_text = "; ".join(
-            f"{name} {self.table.grid[r][col].text}" for col, name in sorted(layout.band_names.items())
-        )
-        if not layout.band_names:
+        row = self.table.grid[r]
+        page = row[0].page
+        if layout.band_names:
+            named = sorted(layout.band_names.items(), key=lambda item: grade_rank(item[1]))
+            bands = [b for b in (band_of(name, row[col].text) for col, name in named) if b is not None]
+            threshold_text = "; ".join(f"{name} {row[col].text}" for col, name in sorted(layout.band_names.items()))
+        else:
             threshold_text = text("thresholds")
-        polarity = parse_polarity(text("polarity")) or polarity_from_bands(bands)
-        target_text = text("target")
-        target = parse_target(target_text)
+            bands = parse_bandings(threshold_text)
+        targets = self.targets(row, layout)
+        current = next((t for t in targets if t.is_current), None)
+        target_text = current.target_text if current else ""
+        target = current.target_value if current else None
+        polarity = (
+            parse_polarity(text("polarity")) or polarity_from_target(target_text) or polarity_from_bands(bands)
+        )
         tolerance_text = text("tolerance")
         low, high = tolerance_bounds(tolerance_text, target, polarity)
         measure = Measure(
@@ -239,8 +288,39 @@ class GridReader:
             target_text=target_text, target_value=target, tolerance_text=tolerance_text,
             tolerance_low=low, tolerance_high=high, threshold_text=threshold_text,
             position_text=text("position"), trend_text=text("trend"),
-            page=self.table.grid[r][0].page, table_index=self.table_index, row_index=r,
+            page=page, table_index=self.table_index, row_index=r,
         )
         if label:
             self.out.measures.append(measure)
+            self.out.targets += [TargetRow(label, t.financial_year, t.target_text, t.target_value, t.is_current, page)
+                                 for t in targets]
+            self.out.bands += [
+                BandRow(label, b.name, b.low, b.high, b.low_inclusive, b.high_inclusive, page) for b in bands
+            ]
         return measure
+
+    def targets(self, row: list[Cell], layout: GridLayout) -> list[TargetRow]:
+        """Every target column; "the" target is the one whose header names the latest financial year."""
+        columns = _columns(layout, "target")
+        found = []
+        for col in columns:
+            fy = financial_year(layout.headers.get(col, ""))
+            found.append((fy[0] if fy else -1, fy[1] if fy else "", row[col].text))
+        latest = max((year for year, _, _ in found), default=-1)
+        return [
+            TargetRow("", fy_text, target_text, parse_target(target_text), year == latest, row[0].page)
+            for year, fy_text, target_text in found
+        ]
+
+
+def ratio_problem(value: float | None, unit: str, numerator: float | None, denominator: float | None) -> str:
+    """A reason when `88.7% (893/1007)` does not add up: the printed percentage must match within rounding."""
+    if value is None or numerator is None or denominator is None or unit != "percent":
+        return ""
+    if denominator == 0:
+        return f"denominator is zero in {value}% ({numerator:g}/{denominator:g})"
+    decimals = len(repr(value).split(".")[1].rstrip("0")) if "." in repr(value) else 0
+    if abs(100 * numerator / denominator - value) > 0.5 * 10 ** -decimals + 1e-9:
+        share = 100 * numerator / denominator
+        return f"numerator/denominator disagree: {numerator:g}/{denominator:g} is {share:.2f}%, not {value:g}%"
+    return ""

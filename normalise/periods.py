@@ -78,6 +78,8 @@ def parse_period(text: str) -> Period | None:
 def looks_like_period(text: str) -> bool:
     """True for header words that name a period or a period part (`Qtr1`, `15/16`, `Oct-18`)."""
     text = text.strip()
+    if len(text.split()) > 5:  # prose that mentions a year is not a period heading
+        return False
     fy = financial_year(text)
     return bool(
         _QUARTER.fullmatch(text) or (fy and fy[1] == text) or _MONTH.fullmatch(text) or parse_period(text)

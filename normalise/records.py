@@ -77,6 +77,46 @@ class Commentary:
 
 
 @dataclass
+class BenchmarkRow:
+    """A comparator's figure printed beside a measure (`10.0% England average 2015/16`)."""
+
+    measure_label: str
+    comparator: str
+    period_label: str
+    period_start: date | None
+    period_end: date | None
+    value: float
+    unit: str
+    raw_text: str
+    page: int
+
+
+@dataclass
+class TargetRow:
+    """Every target column of a measure, with the financial year its header names."""
+
+    measure_label: str
+    financial_year: str
+    target_text: str
+    target_value: float | None
+    is_current: bool
+    page: int
+
+
+@dataclass
+class BandRow:
+    """One machine-readable RAG or grade band of a measure."""
+
+    measure_label: str
+    band: str
+    lower: float | None
+    upper: float | None
+    lower_inclusive: bool
+    upper_inclusive: bool
+    page: int
+
+
+@dataclass
 class TableReport:
     """What the normaliser decided about one extracted table, for the documents view and inspect."""
 
@@ -97,6 +137,9 @@ class NormalisedDocument:
     measures: list[Measure] = field(default_factory=list)
     quarantine: list[QuarantineRow] = field(default_factory=list)
     commentary: list[Commentary] = field(default_factory=list)
+    benchmarks: list[BenchmarkRow] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
+    bands: list[BandRow] = field(default_factory=list)
     tables: list[TableReport] = field(default_factory=list)
 
 

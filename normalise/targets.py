@@ -1,4 +1,10 @@
-"""Targets, tolerances, threshold bands and polarity, as printed to numbers and a direction."""
+"""Targets, tolerances, threshold bands and polarity, as printed to numbers and a direction.
+
+    target   := figure ("and above" | "and below" | "or more" | "or less")?   (`98% and above`, `70 cases`)
+    band     := "below" figure | "above" figure | figure "and above" | figure "and below"
+              | "from"? figure ("to" | "-") figure | figure
+    bandings := (name band)+       (`Red below 90% Amber 90% to 98% Green 98% and above`)
+"""
 
 from __future__ import annotations
 
@@ -6,46 +12,97 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from normalise.values import _NUMBER, parse_figure, strip_footnote, to_number
-from normalise.vocab import phrase_match
+from normalise.values import strip_footnote, to_number
+from normalise.vocab import phrase_match, vocabulary
 
-_RANGE = re.compile(rf"^({_NUMBER})\s*%?\s*(?:-|–|to)\s*({_NUMBER})\s*%?(?:\s*(?:days?|cases?))?$", re.I)
-_BELOW = re.compile(rf"^(?:below|under|less than|<)\s*({_NUMBER})\s*%?$", re.I)
-_ABOVE = re.compile(rf"^(?:above|over|more than|greater than|>)\s*({_NUMBER})\s*%?$", re.I)
+_NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_UNIT = r"\s*(?:%|per\s?cent|days?|cases?|weeks?)?"
+_FIG = rf"({_NUM}){_UNIT}"
+_UP = r"and above|or above|or more|and over|\+"
+_DOWN = r"and below|or below|or less|and under"
+_BAND_FORMS = [
+    (re.compile(rf"^(?:below|under|less than|<)\s*{_FIG}$", re.I), "below"),
+    (re.compile(rf"^(?:above|over|more than|greater than|>)\s*{_FIG}$", re.I), "above"),
+    (re.compile(rf"^{_FIG}\s*(?:{_UP})$", re.I), "at_least"),
+    (re.compile(rf"^{_FIG}\s*(?:{_DOWN})$", re.I), "at_most"),
+    (re.compile(rf"^(?:from\s+)?{_FIG}\s*(?:-|–|to)\s*{_FIG}$", re.I), "range"),
+    (re.compile(rf"^{_FIG}$", re.I), "exactly"),
+]
+_TARGET = re.compile(rf"^{_FIG}\s*(?P<dir>{_UP}|{_DOWN})?$", re.I)
+_RAG_SPLIT = re.compile(r"\b(Red|Amber|Green)\b:?", re.I)
+_RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 
 @dataclass(frozen=True)
 class Band:
-    """One threshold band: `Good 70-79` is Band('Good', 70, 79). Open ends are None."""
+    """One threshold band: `Amber 90% to 98%` is Band('Amber', 90, 98). Open ends are None."""
 
     name: str
     low: float | None
     high: float | None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+
+def _clean(text: str) -> str:
+    return " ".join(strip_footnote(" ".join(text.split()))[0].split())
 
 
 def parse_polarity(text: str) -> str:
     """`Bigger is better` -> higher_is_better; unknown wording -> ''."""
-    core, _ = strip_footnote(text)
-    return phrase_match(core, "polarity") or ""
+    return phrase_match(_clean(text), "polarity") or ""
 
 
 def parse_target(text: str) -> float | None:
-    """`90%` -> 90.0, `140 days` -> 140.0, `TBD*` / `n/a**` / prose -> None."""
-    core, _ = strip_footnote(" ".join(text.split()))
-    figure = parse_figure(core)
-    return figure.value if figure else None
+    """`90%`, `98% and above`, `426 days and below`, `70 cases` -> the figure; `TBD*`, `N/A`, prose -> None."""
+    match = _TARGET.match(_clean(text))
+    return to_number(match.group(1)) if match else None
+
+
+def polarity_from_target(text: str) -> str:
+    """`98% and above` means higher is better; `10% and below` lower."""
+    match = _TARGET.match(_clean(text))
+    if not match or not match.group("dir"):
+        return ""
+    return "lower_is_better" if re.fullmatch(_DOWN, match.group("dir"), re.I) else "higher_is_better"
 
 
 def parse_band(text: str) -> tuple[float | None, float | None] | None:
-    """`60-69` -> (60, 69); `Below 20` -> (None, 20); `Above 5` -> (5, None); `80-100` wrapped as `80- 100` too."""
-    core = " ".join(text.split())
-    if match := _RANGE.match(core):
-        return to_number(match.group(1)), to_number(match.group(2))
-    if match := _BELOW.match(core):
-        return None, to_number(match.group(1))
-    if match := _ABOVE.match(core):
-        return to_number(match.group(1)), None
+    """`60-69` -> (60, 69); `Below 20` -> (None, 20); `80- 100` as wrapped in a narrow cell too."""
+    band = band_of("", text)
+    return (band.low, band.high) if band else None
+
+
+def band_of(name: str, text: str) -> Band | None:
+    core = _clean(text).replace("- ", "-")
+    for pattern, form in _BAND_FORMS:
+        match = pattern.match(core)
+        if not match:
+            continue
+        first = to_number(match.group(1))
+        if form == "below":
+            return Band(name, None, first, high_inclusive=False)
+        if form == "above":
+            return Band(name, first, None, low_inclusive=False)
+        if form == "at_least":
+            return Band(name, first, None)
+        if form == "at_most":
+            return Band(name, None, first)
+        if form == "range":
+            return Band(name, first, to_number(match.group(2)))
+        return Band(name, first, first)
     return None
+
+
+def parse_bandings(text: str) -> list[Band]:
+    """`Red below 90% Amber 90% to 98% Green 98% and above` -> three bands, worst first."""
+    pieces = _RAG_SPLIT.split(" ".join(text.split()))
+    bands = []
+    for name, body in zip(pieces[1::2], pieces[2::2], strict=True):
+        band = band_of(name.title(), body)
+        if band is not None:
+            bands.append(band)
+    return sorted(bands, key=lambda b: _RAG_ORDER.get(b.name.lower(), 1))
 
 
 def _centre(band: Band) -> float | None:
@@ -70,17 +127,23 @@ def polarity_from_bands(bands: list[Band]) -> str:
     return ""
 
 
+def grade_rank(name: str) -> int:
+    """Where a grade-band name sits from worst to best (`RI` < `Good` < `Outs.`), from the vocabulary."""
+    order = vocabulary()["grades"]["order"]
+    key = re.sub(r"[^a-z]", "", name.lower())
+    return next((i for i, grade in enumerate(order) if key.startswith(grade)), len(order))
+
+
 def tolerance_bounds(text: str, target: float | None, polarity: str) -> tuple[float | None, float | None]:
     """`75% - 95%` gives both bounds; a single figure fills the side away from the target.
 
     Which side is "away" comes from polarity, or failing that from where the figure sits
     against the target.
     """
-    core, _ = strip_footnote(" ".join(text.split()))
-    band = parse_band(core)
-    if band and band[0] is not None and band[1] is not None:
-        return band
-    value = parse_target(core)
+    band = band_of("", text)
+    if band and band.low is not None and band.high is not None and band.low != band.high:
+        return band.low, band.high
+    value = parse_target(text)
     if value is None:
         return None, None
     if polarity == "higher_is_better" or (not polarity and target is not None and value < target):

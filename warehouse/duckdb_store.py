@@ -12,10 +12,13 @@ import pandas as pd
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 FACT_TABLES = (
-    "observation_facts", "measure_facts", "quarantine_facts", "commentary_facts", "table_facts",
-    "document_facts",
+    "observation_facts", "measure_facts", "quarantine_facts", "commentary_facts", "benchmark_facts",
+    "target_facts", "band_facts", "table_facts", "document_facts",
 )
-EXPORT_VIEWS = ("observations", "measures", "quarantine", "failures", "documents", "commentary")
+EXPORT_VIEWS = (
+    "observations", "measures", "quarantine", "failures", "documents", "commentary", "benchmarks",
+    "measure_targets", "measure_bands",
+)
 LOCK_WAIT_SECONDS = 60.0
 
 

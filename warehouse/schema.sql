@@ -33,6 +33,18 @@ CREATE TABLE IF NOT EXISTS quarantine_facts (
 CREATE TABLE IF NOT EXISTS commentary_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, kind TEXT, text TEXT
 );
+CREATE TABLE IF NOT EXISTS benchmark_facts (
+    source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, comparator TEXT, period_label TEXT,
+    period_start DATE, period_end DATE, value DOUBLE, unit TEXT, raw_text TEXT
+);
+CREATE TABLE IF NOT EXISTS target_facts (
+    source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, financial_year TEXT,
+    target_text TEXT, target_value DOUBLE, is_current BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS band_facts (
+    source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, band TEXT,
+    lower DOUBLE, upper DOUBLE, lower_inclusive BOOLEAN, upper_inclusive BOOLEAN
+);
 CREATE TABLE IF NOT EXISTS failure_facts (
     source_file TEXT PRIMARY KEY, source_sha256 TEXT, source_path TEXT, reason TEXT, tried_at TIMESTAMP
 );
@@ -62,3 +74,15 @@ FROM document_facts;
 
 CREATE OR REPLACE VIEW commentary AS
 SELECT source_file, page, measure_label, kind, text FROM commentary_facts;
+
+CREATE OR REPLACE VIEW benchmarks AS
+SELECT source_file, page, measure_label, comparator, period_label, period_start, period_end, value, unit, raw_text
+FROM benchmark_facts;
+
+-- Every target column of a measure with the financial year its header names; `measures` shows the current one.
+CREATE OR REPLACE VIEW measure_targets AS
+SELECT source_file, page, measure_label, financial_year, target_text, target_value, is_current FROM target_facts;
+
+-- RAG or grade bands as numbers: NULL bounds are open ends.
+CREATE OR REPLACE VIEW measure_bands AS
+SELECT source_file, page, measure_label, band, lower, upper, lower_inclusive, upper_inclusive FROM band_facts;
