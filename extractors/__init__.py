@@ -7,7 +7,7 @@ from typing import Any
 
 from extractors.model import Cell, ExtractedDocument, ExtractionError, Table, TextLine
 
-SUPPORTED_SUFFIXES = (".pdf", ".docx")
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".rtf")
 
 __all__ = ["SUPPORTED_SUFFIXES", "Cell", "ExtractedDocument", "ExtractionError", "Table", "TextLine", "extract"]
 
@@ -23,4 +23,9 @@ def extract(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> 
         from extractors.word import extract_docx
 
         return extract_docx(path, sha256)
+    if suffix in (".doc", ".odt", ".rtf"):
+        from extractors.legacy import DEFAULT_TIMEOUT_SECONDS, extract_legacy
+
+        timeout = (settings or {}).get("conversion_timeout", DEFAULT_TIMEOUT_SECONDS)
+        return extract_legacy(path, sha256, timeout)
     raise ExtractionError(f"{path.name}: unsupported file type {suffix or '(none)'!r}")

@@ -16,15 +16,13 @@ from typing import Any
 
 import pandas as pd
 
-from extractors import ExtractedDocument, ExtractionError, extract
+from extractors import SUPPORTED_SUFFIXES, ExtractedDocument, ExtractionError, extract
 from normalise.document import normalise_document
 from normalise.records import NormalisedDocument, flat
 from warehouse import open_warehouse
 
 log = logging.getLogger("scorecards")
 
-# Folders are searched for these; a file named explicitly is always tried (and fails clearly if unknown).
-DOCUMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".rtf")
 
 
 @dataclass
@@ -62,13 +60,17 @@ class RunSummary:
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files named, plus report files found under folders named (hidden files skipped), sorted, once each."""
+    """Files named, plus report files found under folders named (hidden files skipped), sorted, once each.
+
+    A file named explicitly is always tried, so an unknown type fails with a clear reason; inside
+    folders only the types the extractors read are picked up.
+    """
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in DOCUMENT_SUFFIXES:
+                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
                     found[child] = None
         else:
             found[path] = None

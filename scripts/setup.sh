@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the pipeline calls as programs: "command package" pairs. Grid reports from
-# text PDFs and .docx need none; scans (tesseract) and legacy Word (libreoffice) will add theirs.
-SYSTEM_PACKAGES=()
+# System packages the pipeline calls as programs: "command package" pairs.
+# LibreOffice converts legacy .doc/.odt/.rtf reports to .docx.
+SYSTEM_PACKAGES=("soffice libreoffice-writer-nogui")
 
 missing=()
 for pair in "${SYSTEM_PACKAGES[@]}"; do

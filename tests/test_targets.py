@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from normalise.targets import Band, parse_band, parse_polarity, parse_target, polarity_from_bands, tolerance_bounds
+from normalise.targets import (
+    Band,
+    parse_band,
+    parse_bandings,
+    parse_polarity,
+    parse_target,
+    polarity_from_bands,
+    polarity_from_target,
+    tolerance_bounds,
+)
 
 
 def test_polarity_phrases_come_from_the_vocabulary() -> None:
@@ -33,3 +42,45 @@ def test_bands_give_polarity() -> None:
     assert polarity_from_bands(falling) == "lower_is_better"
     assert polarity_from_bands(below) == "lower_is_better"
     assert parse_band("80- 100") == (80.0, 100.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "polarity"),
+    [
+        ("98% and above", 98.0, "higher_is_better"),
+        ("10% and below", 10.0, "lower_is_better"),
+        ("426 days and below", 426.0, "lower_is_better"),
+        ("15 cases and below", 15.0, "lower_is_better"),
+        ("70 cases", 70.0, ""),
+        ("N/A", None, ""),
+        ("Previous target was 13% - for adoption only", None, ""),
+    ],
+)
+def test_target_texts(text: str, value: float | None, polarity: str) -> None:
+    assert parse_target(text) == value
+    assert polarity_from_target(text) == polarity
+
+
+@pytest.mark.parametrize(
+    ("text", "bands", "polarity"),
+    [
+        ("Red below 90% Amber 90% to 98% Green 98% and above",
+         [Band("Red", None, 90, high_inclusive=False), Band("Amber", 90, 98), Band("Green", 98, None)],
+         "higher_is_better"),
+        ("Red above 518 days Amber 426 to 518 days Green 426 days and below",
+         [Band("Red", 518, None, low_inclusive=False), Band("Amber", 426, 518), Band("Green", None, 426)],
+         "lower_is_better"),
+        ("Red below 80% Amber from 80%-90% Green 90% and above",
+         [Band("Red", None, 80, high_inclusive=False), Band("Amber", 80, 90), Band("Green", 90, None)],
+         "higher_is_better"),
+        ("Red below 16% Amber from 16% - 26% Green 26% and above",
+         [Band("Red", None, 16, high_inclusive=False), Band("Amber", 16, 26), Band("Green", 26, None)],
+         "higher_is_better"),
+        ("Red below 90% Amber from 90%-100% Green 100%",
+         [Band("Red", None, 90, high_inclusive=False), Band("Amber", 90, 100), Band("Green", 100, 100)],
+         "higher_is_better"),
+    ],
+)
+def test_rag_bandings(text: str, bands: list[Band], polarity: str) -> None:
+    assert parse_bandings(text) == bands
+    assert polarity_from_bands(parse_bandings(text)) == polarity
