@@ -47,7 +47,8 @@ def convert_to_docx(path: Path, workdir: Path, timeout: float = DEFAULT_TIMEOUT_
         raise ExtractionError(f"{path.name}: LibreOffice conversion timed out after {timeout:g} s") from None
     converted = workdir / f"{path.stem}.docx"
     if process.returncode != 0 or not converted.exists():
-        said = " ".join(output.decode(errors="replace").split())[-200:]
+        lines = output.decode(errors="replace").splitlines()
+        said = " ".join(" ".join(line for line in lines if not line.startswith("Warning:")).split())[-200:]
         raise ExtractionError(f"{path.name}: LibreOffice could not convert it ({said or 'no output'})")
     return converted
 

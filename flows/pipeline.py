@@ -165,7 +165,8 @@ def ingest_file(
     try:
         doc = steps["extract"](path, sha, settings)
         if not doc.tables:
-            raise ExtractionError(f"{path.name}: no tables found in {doc.pages} page(s)")
+            where = f" in {doc.pages} page(s)" if doc.kind == "pdf" else ""
+            raise ExtractionError(f"{path.name}: no tables found{where}")
         tidy = steps["normalise"](doc)
         frames = steps["validate"](to_frames(doc, tidy, path))
     except ExtractionError as exc:
