@@ -3,6 +3,7 @@
     scorecards ingest PATH... [--warehouse FILE] [--prefect | --no-prefect]
     scorecards export [--warehouse FILE] --out DIR
     scorecards status [--warehouse FILE]
+    scorecards inspect FILE [--json]
 
 Exit status: 0 all files loaded (or unchanged), 1 some failed (the rest still loaded), 2 bad usage.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -39,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="what is loaded, failed and quarantined")
     status.add_argument("--warehouse", default=DEFAULT_LOCATION)
+
+    inspect = sub.add_parser("inspect", help="show every table found in one file and how it was read")
+    inspect.add_argument("file", type=Path)
+    inspect.add_argument("--json", action="store_true", help="a JSON list of tables, each with its rows")
     return parser
 
 
@@ -104,11 +110,40 @@ def run_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_inspect(args: argparse.Namespace) -> int:
+    import json
+
+    from extractors import ExtractionError, extract
+    from flows.pipeline import sha256_of
+    from normalise.inspect import describe
+
+    try:
+        doc = extract(args.file, sha256_of(args.file))
+    except (ExtractionError, OSError) as exc:
+        print(f"scorecards: {exc}", file=sys.stderr)
+        return 1
+    tables = describe(doc)
+    if args.json:
+        print(json.dumps(tables, indent=1))
+        return 0
+    print(f"{doc.source_file}: {doc.pages} page(s), {len(tables)} table(s)")
+    for number, table in enumerate(tables, start=1):
+        print(f"\ntable {number}: page {table['page']} bbox {table['bbox']} engine {table['engine']} "
+              f"quality {table['quality']} layout {table['layout']} ({table['reason']})")
+        for r, row in enumerate(table["rows"]):
+            marker = "H" if r < table["header_rows"] else " "
+            print(f"  {marker}{r:3d} | " + " | ".join(text[:24] for text in row))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `scorecards inspect x.pdf | head` ends quietly
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return {"ingest": run_ingest, "export": run_export, "status": run_status}[args.command](args)
+        commands = {"ingest": run_ingest, "export": run_export, "status": run_status, "inspect": run_inspect}
+        return commands[args.command](args)
     except FileNotFoundError as exc:
         print(f"scorecards: {exc}", file=sys.stderr)
         return 2

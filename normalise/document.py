@@ -17,6 +17,15 @@ def _quarantine_unread(table: Table, index: int, reason: str, out: NormalisedDoc
                 out.quarantine.append(QuarantineRow("", "", "", cell.text, reason, where))
 
 
+def decide_layout(table: Table) -> tuple[str, str, int]:
+    """(layout, why, header rows) for one table, from its structure alone."""
+    layout = find_layout(table)
+    if layout is None:
+        return "unknown", "layout not recognised: no header row names two or more periods", 0
+    reason = f"{len(layout.period_columns)} period columns under {layout.header_rows} header rows"
+    return layout_name(layout), reason, layout.header_rows
+
+
 def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     out = NormalisedDocument()
     if doc.text_lines:
@@ -25,15 +34,10 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
         if line.text.startswith(("*", "†")):
             out.commentary.append(Commentary("", "footnote", line.text, line.page))
     for index, table in enumerate(doc.tables, start=1):
-        layout = find_layout(table)
-        if layout is None:
-            reason = "layout not recognised: no header row names two or more periods"
-            out.tables.append(TableReport(index, table.page, table.engine, "unknown", reason, 0, table.quality))
+        layout, reason, header_rows = decide_layout(table)
+        out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
+        if layout == "unknown":
             _quarantine_unread(table, index, f"table {index}: {reason}", out)
-            continue
-        GridReader(table, index, out).read(layout)
-        reason = f"{len(layout.period_columns)} period columns under {layout.header_rows} header rows"
-        out.tables.append(
-            TableReport(index, table.page, table.engine, layout_name(layout), reason, layout.header_rows, table.quality)
-        )
+        else:
+            GridReader(table, index, out).read(find_layout(table))  # type: ignore[arg-type]
     return out

@@ -1,6 +1,6 @@
 """Generate synthetic grid-style scorecard reports (PDF and Word) together with their exact tidy truth.
 
-Two styles, every label, figure and name drawn from this module's own word lists so that the
+Three styles, every label, figure and name drawn from this module's own word lists so that the
 pipeline is measured on reports it has never seen:
 
 * ``contract``: a quarterly contract KPI grid. A ``Measure Type`` group cell merged down its rows,
@@ -10,8 +10,15 @@ pipeline is measured on reports it has never seen:
 * ``improvement``: an improvement-plan scorecard. ``Thresholds`` merged over ``RI`` / ``Good`` /
   ``Outs.``, ``Q1`` over ``15/16`` (separate cells), full-width section rows, blank and ``N/A``
   cells and a wrapping ``Exception Commentary`` column.
+* ``target``: a target-setting table. Title paragraphs and an introduction, then one wide table
+  (``Performance Indicator`` | ``Latest Result (Dec 17)`` | ``Target 17/18`` | ``Latest England or
+  Statistical Neighbour Result`` | ``Target 2018/19`` | ``RAG Bandings`` | ``Rationale for Target``)
+  whose cells pack several figures (``All children 97.2% Green Excluding siblings 95.0% Amber``,
+  ``In county 88.7% (893/1007)``, ``89.9% Nov 17 Amber``, ``Awaiting figures``), comparator text
+  and prose. The PDF repeats the header row on every page and, in some seeds, lets a row split
+  over the page break.
 
-Usage: ``python -m samples.generate OUT [--count N] [--seed S] [--measures M]``.
+Usage: ``python -m samples.generate OUT [--count N] [--seed S] [--measures M] [--styles S,S]``.
 """
 
 from __future__ import annotations
@@ -33,12 +40,16 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
-STYLES = ("contract", "improvement")
+STYLES = ("contract", "improvement", "target")
+FOLDER_STYLES = ("contract", "improvement")  # what generate_folder alternates unless asked for more
 
 OBSERVATION_FIELDS = (
     "measure_label", "breakdown", "period_label", "period_type", "period_start", "period_end",
     "value", "unit", "status", "raw_text", "section",
 )
+# written to truth/observations.csv when a folder holds target-setting reports
+FULL_OBSERVATION_FIELDS = (*OBSERVATION_FIELDS, "numerator", "denominator", "reported_rag")
+BENCHMARK_FIELDS = ("measure_label", "comparator", "period_label", "value", "unit")
 MEASURE_FIELDS = (
     "measure_label", "section", "polarity", "frequency", "target_text", "target_value",
     "tolerance_text", "tolerance_low", "tolerance_high", "threshold_text", "position_text", "trend_text",
@@ -64,6 +75,30 @@ class Period:
 
 
 @dataclass
+class Figure:
+    """One figure a target-setting value cell states (``Excluding siblings 97.0% Amber``)."""
+
+    breakdown: str
+    value: float | None  # None for ``Awaiting figures``
+    unit: str
+    period: Period
+    status: str = "reported"
+    numerator: int | None = None
+    denominator: int | None = None
+    rag: str = ""
+
+
+@dataclass
+class Comparator:
+    """One comparator figure in a benchmark cell (``10.0% England average 2015/16``)."""
+
+    comparator: str
+    period_label: str
+    value: float
+    unit: str
+
+
+@dataclass
 class Measure:
     """One measure row as printed, with what the truth needs to know about it."""
 
@@ -85,13 +120,21 @@ class Measure:
     trend_text: str = ""
     thresholds: tuple[str, str, str] = ("", "", "")
     commentary: str = ""
+    # target-setting rows: the printed cells and the figures / comparators they state
+    latest_text: str = ""
+    prior_target: str = ""
+    bands_text: str = ""
+    benchmark_text: str = ""
+    rationale: str = ""
+    figures: list[Figure] = field(default_factory=list)
+    comparators: list[Comparator] = field(default_factory=list)
 
 
 @dataclass
 class ReportModel:
     """Everything needed to render one report and to know what it should yield."""
 
-    style: str  # "contract" | "improvement"
+    style: str  # "contract" | "improvement" | "target"
     title: str
     organisation: str
     seed: int = 0
@@ -101,6 +144,11 @@ class ReportModel:
     notes: list[str] = field(default_factory=list)  # lines under the title
     footnotes: list[str] = field(default_factory=list)  # paragraphs under the table
     benchmark_column: bool = False
+    subtitles: list[str] = field(default_factory=list)  # bold lines under the title
+    intro: list[str] = field(default_factory=list)  # plain paragraphs before the table
+    headers: list[str] = field(default_factory=list)  # target style: the one header row as printed
+    split_rows: bool = False  # target style: a row may break over a PDF page
+    header_fill: str = ""
 
     @property
     def sections(self) -> list[str]:
