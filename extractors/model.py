@@ -22,6 +22,12 @@ class Cell:
     col_span: int = 1
     page: int = 1  # 1-based page (PDF) or table number (Word)
     bbox: BBox | None = None
+    # OCR only (None / empty for text-layer and Word cells): the engine's lowest word confidence
+    # (0-100), its text before any repair, the repairs made, and a picture of the cell for review.
+    confidence: float | None = None
+    ocr_text: str | None = None
+    repairs: list[str] = field(default_factory=list)
+    crop_png: bytes | None = field(default=None, repr=False)
 
     def covers(self, row: int, col: int) -> bool:
         return self.row <= row < self.row + self.row_span and self.col <= col < self.col + self.col_span

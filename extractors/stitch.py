@@ -53,7 +53,8 @@ def is_row_fragment(previous: list[str], fragment: list[str]) -> bool:
     filled = [text for text in fragment if text]
     return (
         0 < len(filled) < len([text for text in previous if text])
-        and any(text[0].islower() or text[0] in ",.;:)%" for text in filled)
+        # Not "%": a label may well start with it (`% of care leavers ...`).
+        and any(text[0].islower() or text[0] in ",.;:)" for text in filled)
     )
 
 

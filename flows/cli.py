@@ -1,9 +1,12 @@
 """`scorecards`: ingest reports, export the contract views, show what is loaded.
 
-    scorecards ingest PATH... [--warehouse FILE] [--prefect | --no-prefect]
+    scorecards ingest PATH... [--warehouse FILE] [--workers N] [--prefect | --no-prefect]
     scorecards export [--warehouse FILE] --out DIR
     scorecards status [--warehouse FILE]
     scorecards inspect FILE [--json]
+    scorecards serve [--inbox DIR] [--warehouse FILE] [--cron "0 2 * * *"] [--port 4200]
+
+Defaults come from scorecards.toml (see flows/config.py) and SCORECARDS_* environment variables.
 
 Exit status: 0 all files loaded (or unchanged), 1 some failed (the rest still loaded), 2 bad usage.
 """
@@ -18,16 +21,18 @@ import sys
 import time
 from pathlib import Path
 
-from warehouse import DEFAULT_LOCATION
+from flows.config import Config, load_config
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(config: Config) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="scorecards", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="load report files or folders into the warehouse")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    ingest.add_argument("--warehouse", default=DEFAULT_LOCATION, help="DuckDB file (default: %(default)s)")
+    ingest.add_argument("--warehouse", default=config.warehouse, help="DuckDB file (default: %(default)s)")
+    ingest.add_argument("--workers", type=int, default=config.workers,
+                        help="extraction processes (default: %(default)s); loading stays one writer")
     mode = ingest.add_mutually_exclusive_group()
     mode.add_argument("--prefect", dest="prefect", action="store_true", default=None,
                       help="run as a Prefect flow (default when PREFECT_API_URL is set)")
@@ -36,15 +41,23 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     export = sub.add_parser("export", help="write every contract view as CSV and Parquet")
-    export.add_argument("--warehouse", default=DEFAULT_LOCATION)
+    export.add_argument("--warehouse", default=config.warehouse)
     export.add_argument("--out", required=True, type=Path)
 
     status = sub.add_parser("status", help="what is loaded, failed and quarantined")
-    status.add_argument("--warehouse", default=DEFAULT_LOCATION)
+    status.add_argument("--warehouse", default=config.warehouse)
 
     inspect = sub.add_parser("inspect", help="show every table found in one file and how it was read")
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--json", action="store_true", help="a JSON list of tables, each with its rows")
+
+    serve = sub.add_parser("serve", help="Prefect server + nightly-ingest deployment + the process that runs it")
+    serve.add_argument("--inbox", default=config.inbox, help="folder to ingest (default: %(default)s)")
+    serve.add_argument("--warehouse", default=config.warehouse)
+    serve.add_argument("--cron", default=config.schedule, help="schedule (default: %(default)r)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=4200)
+    serve.add_argument("--workers", type=int, default=config.workers)
     return parser
 
 
@@ -72,14 +85,17 @@ def run_ingest(args: argparse.Namespace) -> int:
     for path in missing:
         print(f"scorecards: {path}: no such file or folder", file=sys.stderr)
     started = time.perf_counter()
+    settings = args.config.extract_settings()
     if orchestrate:
         from flows.ingest import ingest
 
-        summary = ingest([str(p) for p in args.paths], args.warehouse, progress=not args.quiet)
+        summary = ingest([str(p) for p in args.paths], args.warehouse, progress=not args.quiet,
+                         settings=settings, workers=args.workers)
     else:
         from flows.pipeline import ingest_files
 
-        summary = ingest_files(args.paths, args.warehouse, progress=not args.quiet)
+        summary = ingest_files(args.paths, args.warehouse, progress=not args.quiet, settings=settings,
+                               workers=args.workers)
     elapsed = time.perf_counter() - started
     for outcome in summary.outcomes:
         if outcome.status == "failed":
@@ -136,17 +152,41 @@ def run_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    from flows.serve import serve
+
+    Path(args.inbox).mkdir(parents=True, exist_ok=True)
+    try:
+        serve(args.inbox, args.warehouse, args.cron, args.host, args.port, args.workers,
+              args.config.extract_settings())
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `scorecards inspect x.pdf | head` ends quietly
-    args = _parser().parse_args(argv)
+    try:
+        config = load_config()
+    except (ValueError, OSError) as exc:
+        print(f"scorecards: {exc}", file=sys.stderr)
+        return 2
+    args = _parser(config).parse_args(argv)
+    args.config = config
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        commands = {"ingest": run_ingest, "export": run_export, "status": run_status, "inspect": run_inspect}
+        commands = {
+            "ingest": run_ingest, "export": run_export, "status": run_status, "inspect": run_inspect,
+            "serve": run_serve,
+        }
         return commands[args.command](args)
     except FileNotFoundError as exc:
         print(f"scorecards: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted: files loaded so far are kept; run the same command again to finish", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

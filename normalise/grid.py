@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from extractors.model import Cell, Table
 from extractors.stitch import same_row
 from normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
+from normalise.ocr_repair import OcrReading, ocr_table_context, read_ocr_row
 from normalise.periods import Period, financial_year, looks_like_period, parse_period
 from normalise.records import (
     BandRow,
@@ -39,6 +40,7 @@ from normalise.targets import (
     polarity_from_target,
     tolerance_bounds,
 )
+from normalise.targets import target_unit as target_unit_of
 from normalise.values import parse_cell, unit_from_label
 from normalise.vocab import squash, vocabulary
 
@@ -86,6 +88,9 @@ def header_stack(table: Table, col: int, rows: range, skip: set[int]) -> list[Ce
 
 
 def _states_figures(text: str) -> bool:
+    """A cell reporting a figure; a bare year (`2018` as a column heading) does not count."""
+    if re.fullmatch(r"(19|20)\d\d", text.strip()):
+        return False
     try:
         return any(part.value.status == "reported" for part in parse_value_cell(text))
     except ParseError:
@@ -96,8 +101,8 @@ def find_layout(table: Table) -> GridLayout | None:
     """The grid's header and column roles, or None when no header row names periods."""
     last_period_row = -1
     for r in range(min(MAX_HEADER_ROWS, table.n_rows - 1)):
-        if any(_states_figures(c.text) for c in table.distinct_cells(r) if c.text and not looks_like_period(c.text)):
-            break  # the first row of figures: the header is above it
+        if any(_states_figures(c.text) for c in table.distinct_cells(r) if c.text):
+            break  # the first row of figures (`86% Dec 17 Amber` too): the header is above it
         period_cells = [c for c in table.distinct_cells(r) if c.text and looks_like_period(c.text)]
         if len(period_cells) >= 2:
             last_period_row = r
@@ -168,6 +173,7 @@ class GridReader:
         self.table = table
         self.table_index = table_index
         self.out = out
+        self._ocr_columns: tuple[dict[int, float], dict[int, str]] | None = None
 
     def lineage(self, cell: Cell, row: int, col: int) -> Lineage:
         return Lineage(cell.page, self.table_index, row, col, cell.bbox, self.table.engine)
@@ -215,21 +221,27 @@ class GridReader:
 
         measure = self.measure(r, label, section, layout, text)
         label_unit = unit_from_label(label)
-        row_unit = _row_unit([row[c].text for c in layout.period_columns])
-        target_unit = parse_cell(measure.target_text).unit if measure.target_text else ""
+        ocr = self.ocr_readings(r, label, measure.target_text, layout)  # empty unless the table was OCR'd
+        row_unit = _row_unit([ocr[c].text if c in ocr else row[c].text for c in layout.period_columns])
+        target_unit = target_unit_of(measure.target_text)
         for col, period in sorted(layout.period_columns.items()):
             cell = row[col]
             where = self.lineage(cell, r, col)
+            cell_text, crop = (ocr[col].text, cell.crop_png) if col in ocr else (cell.text, None)
             if not label:
-                if cell.text:
+                if cell_text:
                     self.out.quarantine.append(
-                        QuarantineRow("", "", period.label, cell.text, "value with no measure label", where)
+                        QuarantineRow("", "", period.label, cell_text, "value with no measure label", where, crop)
                     )
                 continue
+            if col in ocr and ocr[col].problem:
+                self.out.quarantine.append(QuarantineRow(label, "", period.label, cell_text, ocr[col].problem,
+                                                         where, crop))
+                continue
             try:
-                parts = parse_value_cell(cell.text)
+                parts = parse_value_cell(cell_text)
             except ParseError as exc:
-                self.out.quarantine.append(QuarantineRow(label, "", period.label, cell.text, str(exc), where))
+                self.out.quarantine.append(QuarantineRow(label, "", period.label, cell_text, str(exc), where, crop))
                 continue
             for part in parts:
                 own = parse_period(part.period_text) if part.period_text else None
@@ -238,7 +250,7 @@ class GridReader:
                 problem = ratio_problem(value.value, value.unit or row_unit, value.numerator, value.denominator)
                 if problem:
                     self.out.quarantine.append(
-                        QuarantineRow(label, part.breakdown, when.label, cell.text, problem, where)
+                        QuarantineRow(label, part.breakdown, when.label, cell_text, problem, where, crop)
                     )
                     continue
                 unit = value.unit or label_unit or row_unit or target_unit or "count"
@@ -248,21 +260,44 @@ class GridReader:
                         period_type=when.type, period_start=when.start, period_end=when.end, value=value.value,
                         unit=unit if value.status == "reported" else "", numerator=value.numerator,
                         denominator=value.denominator, status=value.status, reported_rag=value.reported_rag,
-                        raw_text=cell.text, lineage=where, section=section, footnote=value.footnote,
+                        raw_text=cell_text, lineage=where, section=section, footnote=value.footnote,
+                        repairs="; ".join(ocr[col].repairs) if col in ocr else "",
                     )
                 )
         page = row[0].page
         for role, kind in (("commentary", "commentary"), ("rationale", "rationale")):
             if text(role) and label:
                 self.out.commentary.append(Commentary(label, kind, text(role), page))
+        measure_unit = next((o.unit for o in reversed(self.out.observations)
+                             if o.measure_label == label and o.unit), "") or target_unit or label_unit
         for col in _columns(layout, "benchmark"):
-            for found in parse_benchmark_cell(row[col].text) if label else []:
+            found_in_cell = parse_benchmark_cell(row[col].text) if label else []
+            # A comparator printed bare (`11.2 Stat. Neighbour average`) shares the unit of its neighbours
+            # in the cell, else of the measure's own figures.
+            cell_unit = next((b.unit for b in found_in_cell if b.unit), "")
+            for found in found_in_cell:
                 when = parse_period(found.period_text) if found.period_text else None
                 self.out.benchmarks.append(BenchmarkRow(
                     label, found.comparator, when.label if when else found.period_text,
                     when.start if when else None, when.end if when else None,
-                    found.value, found.unit or label_unit or row_unit, found.raw_text, page,
+                    found.value, found.unit or cell_unit or measure_unit, found.raw_text, page,
                 ))
+
+    def ocr_readings(self, r: int, label: str, target_text: str, layout: GridLayout) -> dict[int, OcrReading]:
+        """OCR'd tables only: each value cell's text repaired in its row's context, and whether to trust it."""
+        row = self.table.grid[r]
+        cols = sorted(layout.period_columns)
+        if not cols or row[cols[0]].confidence is None:
+            return {}
+        if self._ocr_columns is None:
+            self._ocr_columns = ocr_table_context(self.table, layout.header_rows, layout.title_rows,
+                                                  layout.period_columns)
+        shares, doubtful = self._ocr_columns
+        readings = read_ocr_row([row[c] for c in cols], label, target_text, [shares[c] for c in cols])
+        return {
+            col: OcrReading(reading.text, reading.repairs, reading.problem or doubtful.get(col, ""))
+            for col, reading in zip(cols, readings, strict=True)
+        }
 
     def measure(self, r: int, label: str, section: str, layout: GridLayout, text: Callable[[str], str]) -> Measure:
         row = self.table.grid[r]

@@ -37,6 +37,7 @@ class Observation:
     lineage: Lineage
     section: str = ""
     footnote: str = ""
+    repairs: str = ""  # OCR only: each repair made to the cell's OCR text, `'5570' -> '55%': ...`
 
 
 @dataclass
@@ -66,6 +67,7 @@ class QuarantineRow:
     raw_text: str
     reason: str
     lineage: Lineage
+    crop_png: bytes | None = field(default=None, repr=False)  # OCR only: the cell's picture, for a reviewer
 
 
 @dataclass

@@ -59,6 +59,15 @@ def parse_target(text: str) -> float | None:
     return to_number(match.group(1)) if match else None
 
 
+def target_unit(text: str) -> str:
+    """The unit a target is printed in (`426 days and below` -> days, `15 cases` -> count)."""
+    from normalise.cells import tokenize
+
+    if _TARGET.match(_clean(text)) is None:
+        return ""
+    return next((t.unit for t in tokenize(_clean(text)) if t.kind == "number"), "")
+
+
 def polarity_from_target(text: str) -> str:
     """`98% and above` means higher is better; `10% and below` lower."""
     match = _TARGET.match(_clean(text))

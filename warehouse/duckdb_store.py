@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +18,9 @@ FACT_TABLES = (
 )
 EXPORT_VIEWS = (
     "observations", "measures", "quarantine", "failures", "documents", "commentary", "benchmarks",
-    "measure_targets", "measure_bands",
+    "measure_targets", "measure_bands", "runs",
 )
+SCHEMA_VERSION = hashlib.sha256(SCHEMA.read_bytes()).hexdigest()[:16]
 LOCK_WAIT_SECONDS = 60.0
 
 
@@ -45,7 +47,16 @@ class DuckDBWarehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = _connect(self.path, read_only)
         if not read_only:
-            self.con.execute(SCHEMA.read_text())
+            self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        """Apply schema.sql when this file has not seen this version of it (it is idempotent, but slow)."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS scorecards_meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = self.con.execute("SELECT value FROM scorecards_meta WHERE key = 'schema_version'").fetchone()
+        if row and row[0] == SCHEMA_VERSION:
+            return
+        self.con.execute(SCHEMA.read_text())
+        self.con.execute("INSERT OR REPLACE INTO scorecards_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
 
     def close(self) -> None:
         self.con.close()
@@ -67,14 +78,34 @@ class DuckDBWarehouse:
         row = self.con.execute(query, [source_file]).fetchone()
         return row[0] if row else None
 
+    def known_files(self) -> dict[str, tuple[str | None, str | None]]:
+        """source_file -> (sha of its loaded bytes, sha of bytes that failed), for skipping without parsing."""
+        rows = self.con.execute(
+            """
+            SELECT coalesce(d.source_file, f.source_file), d.source_sha256, f.source_sha256
+            FROM document_facts d FULL OUTER JOIN failure_facts f ON d.source_file = f.source_file
+            """
+        ).fetchall()
+        return {name: (loaded, failed) for name, loaded, failed in rows}
+
+    def record_run(
+        self, started: datetime, finished: datetime, mode: str, totals: dict[str, int], interrupted: bool
+    ) -> None:
+        self.con.execute(
+            "INSERT INTO run_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [started, finished, mode, totals["files"], totals["new"], totals["changed"], totals["unchanged"],
+             totals["loaded"], totals["failed"], totals["quarantined"], totals["observations"], totals["pages"],
+             interrupted],
+        )
+
     def _insert(self, table: str, frame: pd.DataFrame) -> None:
         if frame.empty:
             return
+        # Registered, not unregistered in a `finally`: after a failed statement the transaction is
+        # aborted and unregistering would raise, hiding the real error.
         self.con.register("incoming", frame)
-        try:
-            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-        finally:
-            self.con.unregister("incoming")
+        self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        self.con.unregister("incoming")
 
     def replace_document(self, source_file: str, frames: dict[str, pd.DataFrame]) -> None:
         """Swap a document's rows for new ones in one transaction: readers see old or new, never half."""
@@ -127,4 +158,5 @@ class DuckDBWarehouse:
         quarantine = self.query(
             "SELECT reason, count(*) AS rows FROM quarantine_facts GROUP BY reason ORDER BY rows DESC"
         )
-        return {"documents": documents, "failures": failures, "quarantine": quarantine}
+        runs = self.query("SELECT * FROM runs LIMIT 5")
+        return {"documents": documents, "failures": failures, "quarantine": quarantine, "last runs": runs}

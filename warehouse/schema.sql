@@ -45,9 +45,18 @@ CREATE TABLE IF NOT EXISTS band_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, band TEXT,
     lower DOUBLE, upper DOUBLE, lower_inclusive BOOLEAN, upper_inclusive BOOLEAN
 );
+CREATE TABLE IF NOT EXISTS run_facts (
+    started_at TIMESTAMP, finished_at TIMESTAMP, mode TEXT, files_seen INTEGER, new INTEGER, changed INTEGER,
+    unchanged INTEGER, loaded INTEGER, failed INTEGER, quarantined INTEGER, observations INTEGER,
+    pages INTEGER, interrupted BOOLEAN
+);
 CREATE TABLE IF NOT EXISTS failure_facts (
     source_file TEXT PRIMARY KEY, source_sha256 TEXT, source_path TEXT, reason TEXT, tried_at TIMESTAMP
 );
+
+-- Columns added after the first release: existing warehouse files gain them on open.
+ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS repairs TEXT;      -- OCR repairs, `'5570' -> '55%'`
+ALTER TABLE quarantine_facts ADD COLUMN IF NOT EXISTS crop_png BLOB;      -- OCR: the cell's picture
 
 CREATE OR REPLACE VIEW observations AS
 SELECT source_file, source_sha256, organisation, measure_label, measure_id, breakdown, period_label,
@@ -86,3 +95,9 @@ SELECT source_file, page, measure_label, financial_year, target_text, target_val
 -- RAG or grade bands as numbers: NULL bounds are open ends.
 CREATE OR REPLACE VIEW measure_bands AS
 SELECT source_file, page, measure_label, band, lower, upper, lower_inclusive, upper_inclusive FROM band_facts;
+
+-- One row per ingest run (CLI, Prefect flow or nightly schedule), newest first.
+CREATE OR REPLACE VIEW runs AS
+SELECT started_at, finished_at, mode, files_seen, new, changed, unchanged, loaded, failed, quarantined,
+       observations, pages, interrupted
+FROM run_facts ORDER BY started_at DESC;

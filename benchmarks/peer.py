@@ -1,0 +1,139 @@
+"""Benchmark: table accuracy and speed on documents nobody here made (the shared peer suites).
+
+For every PDF of a suite, in this process (or ``--jobs`` worker processes): ``extract_pdf`` then
+``normalise.inspect.describe``, exactly what ``scorecards inspect FILE --json`` prints, written to
+``OUT/<suite>/<name>.json``; then the suite's scorer is run over that folder and its last lines
+(macro F1, then micro precision / recall / F1 over cells) are printed with pages per second.
+
+* ``peer``: ``../shared/peer/files`` against ``expected/`` (unpaired predictions ignored);
+* ``icdar``: ``../shared/peer/icdar2013/files`` against its ``expected/`` with ``--complete``
+  (every table is annotated, so a table found where there is none costs precision).
+
+No hints of any kind reach the extractor: no areas, no pages, no per-file settings.
+Seconds are the wall time of the extraction calls (PDF opening included, scoring excluded) summed
+over files; with ``--jobs N`` the elapsed time is printed too.
+
+Usage: ``python benchmarks/peer.py [--suite peer|icdar|both] [--jobs N] [--peer DIR] [--out DIR]
+[--settings JSON] [--files-only NAME,...]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere: the project's packages first
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_PEER = ROOT.parent / "shared" / "peer"
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    files: Path
+    expected: Path
+    complete: bool
+
+
+def suites(peer: Path) -> dict[str, Suite]:
+    return {
+        "peer": Suite("peer", peer / "files", peer / "expected", False),
+        "icdar": Suite("icdar", peer / "icdar2013" / "files", peer / "icdar2013" / "expected", True),
+    }
+
+
+def inspect_one(job: tuple[str, str, dict[str, Any] | None]) -> tuple[str, int, float, str | None]:
+    """Extract one PDF and write what `scorecards inspect --json` would print; (name, pages, s, error)."""
+    from extractors.model import ExtractionError
+    from extractors.pdf import extract_pdf
+    from normalise.inspect import describe
+
+    pdf, out_dir, settings = job
+    path = Path(pdf)
+    started = time.perf_counter()
+    pages, error, tables = 0, None, []
+    try:
+        doc = extract_pdf(path, "benchmark", settings)
+        pages = doc.pages
+        tables = describe(doc)
+    except ExtractionError as exc:  # recorded as a failure by the CLI: an empty prediction
+        error = str(exc)
+    seconds = time.perf_counter() - started
+    (Path(out_dir) / f"{path.stem}.json").write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    return path.stem, pages, seconds, error
+
+
+def run_suite(
+    suite: Suite, out: Path, jobs: int, settings: dict[str, Any] | None, only: set[str] | None
+) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.json"):
+        old.unlink()
+    pdfs = sorted(p for p in suite.files.glob("*.pdf") if not only or p.stem in only)
+    work = [(str(p), str(out), settings) for p in pdfs]
+    started = time.perf_counter()
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            results = list(pool.map(inspect_one, work))
+    else:
+        results = [inspect_one(job) for job in work]
+    elapsed = time.perf_counter() - started
+    pages = sum(r[1] for r in results)
+    seconds = sum(r[2] for r in results)
+    command = [sys.executable, str(suite.expected.parent / "score_tables.py"), str(suite.expected), str(out)]
+    if not (suite.expected.parent / "score_tables.py").exists():  # icdar2013/ uses the peer folder's scorer
+        command[1] = str(suite.expected.parent.parent / "score_tables.py")
+    if suite.complete:
+        command.append("--complete")
+    scored = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    return {
+        "suite": suite.name, "files": len(pdfs), "pages": pages, "seconds": seconds, "elapsed": elapsed,
+        "errors": {r[0]: r[3] for r in results if r[3]}, "per_file": scored[:-2], "last": scored[-2:],
+    }
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=("peer", "icdar", "both"), default="both")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--peer", type=Path, default=DEFAULT_PEER, help="the shared peer folder")
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "scorecards-peer",
+                        help="where the predictions go, one folder per suite")
+    parser.add_argument("--settings", type=json.loads, default=None,
+                        help="JSON object merged into extractors.pdf.DEFAULT_SETTINGS (same for every file)")
+    parser.add_argument("--files-only", default="", help="comma-separated file stems, for debugging")
+    parser.add_argument("--per-file", action="store_true", help="print the scorer's line for every file")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    chosen = ["peer", "icdar"] if args.suite == "both" else [args.suite]
+    only = {s for s in args.files_only.split(",") if s} or None
+    for name in chosen:
+        result = run_suite(suites(args.peer)[name], args.out / name, args.jobs, args.settings, only)
+        if args.per_file:
+            print("\n".join(result["per_file"]))
+        rate = result["pages"] / result["seconds"] if result["seconds"] else 0.0
+        print(f"{name}: {result['files']} files, {result['pages']} pages, {result['seconds']:.1f} s extracting "
+              f"({rate:.2f} pages/s per process; {result['elapsed']:.1f} s elapsed with {args.jobs} job(s))")
+        for stem, error in result["errors"].items():
+            print(f"  failed {stem}: {error}")
+        print("\n".join(result["last"]))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""One configuration file, `scorecards.toml`, with environment overrides.
+
+Looked for in the working directory (or where SCORECARDS_CONFIG points). Every key can be
+overridden by an environment variable SCORECARDS_<KEY> (e.g. SCORECARDS_WORKERS=2), and command
+line options override both.
+
+    [scorecards]
+    inbox = "inbox"                  # folder the nightly run ingests
+    warehouse = "warehouse.duckdb"   # DuckDB file
+    schedule = "0 2 * * *"           # cron, local time of the Prefect server
+    workers = 1                      # extraction processes (loading stays one writer)
+    ocr = true                       # OCR pages without a text layer
+    conversion_timeout = 120         # seconds LibreOffice may take per legacy file
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Config:
+    inbox: str = "inbox"
+    warehouse: str = "warehouse.duckdb"
+    schedule: str = "0 2 * * *"
+    workers: int = 1
+    ocr: bool = True
+    conversion_timeout: float = 120.0
+
+    def extract_settings(self) -> dict[str, Any]:
+        """The part of the configuration the extractors read."""
+        return {"ocr": self.ocr, "conversion_timeout": self.conversion_timeout}
+
+
+def _coerce(kind: type, text: str) -> Any:
+    if kind is bool:
+        return text.strip().lower() in ("1", "true", "yes", "on")
+    return kind(text)
+
+
+def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    environ = dict(os.environ if environ is None else environ)
+    path = path or Path(environ.get("SCORECARDS_CONFIG", "scorecards.toml"))
+    values: dict[str, Any] = {}
+    if path.exists():
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        values.update(data.get("scorecards", data))
+    known = {f.name: f for f in fields(Config)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise ValueError(f"{path}: unknown setting(s) {', '.join(sorted(unknown))}")
+    defaults = Config()
+    for name in known:
+        override = environ.get(f"SCORECARDS_{name.upper()}")
+        if override is not None:
+            values[name] = _coerce(type(getattr(defaults, name)), override)
+    return Config(**values)

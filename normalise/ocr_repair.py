@@ -1,0 +1,404 @@
+"""Repairs of OCR text: pure functions, text (and what the table says around it) in, text and notes out.
+
+Each repair returns the repaired text and one note per change, `'5570' -> '55%': percent sign read
+as 70`, so that the raw OCR text is always kept beside what was made of it. A repair is made only
+where the reading is unambiguous; anything else is left for the caller to quarantine, because a
+wrong figure is worse than a missing one. What OCR misreads is data (`[ocr_*]` sections of
+vocab/vocabulary.toml), not code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from extractors.model import Cell, Table
+from normalise.cells import ParseError, parse_value_cell
+from normalise.periods import Period
+from normalise.values import strip_footnote
+from normalise.vocab import phrase_match, squash, vocabulary
+
+Repaired = tuple[str, list[str]]
+
+# Status phrases shorter than this (n/a, tbd) are too short to be recognised from fragments.
+MIN_SPLIT_PHRASE = 8
+SPLIT_PHRASE_SIMILARITY = 0.85
+_PERCENT_WORDS = re.compile(r"%|\bper\s?cent|\bpercentage\b|\bproportion\b", re.I)
+
+
+@cache
+def _homoglyphs() -> dict[int, str]:
+    return str.maketrans(vocabulary()["ocr_homoglyphs"])
+
+
+@cache
+def _digit_letters() -> dict[str, str]:
+    return dict(vocabulary()["ocr_digits"])
+
+
+@cache
+def _lost_percent() -> re.Pattern[str]:
+    suffixes = sorted(vocabulary()["ocr_percent"]["suffixes"], key=len, reverse=True)
+    return re.compile(rf"(?P<figure>\d+(?:\.\d+)?)(?P<sign>{'|'.join(map(re.escape, suffixes))})")
+
+
+def repair_glyphs(text: str) -> Repaired:
+    """Letters of other scripts that look Latin (`Туре` in Cyrillic) put back into Latin, word by word."""
+    fixed = text.translate(_homoglyphs())
+    if fixed == text:
+        return text, []
+    notes = [
+        f"{old!r} -> {new!r}: lookalike letters of another script"
+        for old, new in zip(text.split(), fixed.split(), strict=False)
+        if old != new
+    ]
+    return fixed, notes
+
+
+def repair_digits(text: str) -> Repaired:
+    """Letters read inside a figure (`1O0%` -> `100%`), only in a token that is otherwise a figure."""
+    letters = _digit_letters()
+    notes: list[str] = []
+
+    def fix(match: re.Match[str]) -> str:
+        token = match.group(0)
+        body = token.rstrip("%")
+        if not any(ch.isdigit() for ch in body) or not any(ch in letters for ch in body):
+            return token
+        new = "".join(letters.get(ch, ch) for ch in body) + token[len(body):]
+        if not re.fullmatch(r"\d+(?:[.,]\d+)*%?", new):
+            return token
+        notes.append(f"{token!r} -> {new!r}: letter read as digit")
+        return new
+
+    keys = "".join(re.escape(ch) for ch in letters)
+    fixed = re.sub(rf"(?<![\w.,])[\d{keys}][\d{keys}.,]*%?(?![\w%])", fix, text)
+    return fixed, notes
+
+
+@cache
+def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
+    return [(re.compile(find), replace, why) for find, replace, why in vocabulary()["ocr_patterns"].values()]
+
+
+def repair_patterns(text: str) -> Repaired:
+    """Misreads known by their shape (`Ql 15/16` -> `Q1 15/16`), from the vocabulary's `ocr_patterns`."""
+    notes: list[str] = []
+    for pattern, replace, why in _patterns():
+        def fix(match: re.Match[str], replace: str = replace, why: str = why) -> str:
+            new = match.expand(replace)
+            notes.append(f"{match.group(0)!r} -> {new!r}: {why}")
+            return new
+
+        text = pattern.sub(fix, text)
+    return text, notes
+
+
+def repair_text(text: str) -> Repaired:
+    """The context-free repairs, applied to every OCR'd cell and line (headers and labels included)."""
+    notes: list[str] = []
+    for repair in (repair_glyphs, repair_digits, repair_patterns):
+        text, more = repair(text)
+        notes += more
+    return text, notes
+
+
+def _reads(text: str) -> bool:
+    """Whether a piece reads on its own as a status or a plain figure (`asure for 201` does not)."""
+    try:
+        parts = parse_value_cell(text)
+    except ParseError:
+        return False
+    return not any(part.breakdown for part in parts)
+
+
+def _bare_number(text: str) -> bool:
+    return re.fullmatch(r"\d+(?:\.\d+)?", strip_footnote(text.strip())[0]) is not None
+
+
+def lost_percent(text: str) -> str | None:
+    """`55%` when the text is `5570` (the sign read as `70`) and no other reading is a percentage."""
+    core, marks = strip_footnote(text.strip())
+    match = _lost_percent().fullmatch(core)
+    if match is None:
+        return None
+    figure, sign = match.group("figure"), match.group("sign")
+    if float(figure) > 100 or (len(figure) > 1 and figure.startswith("0") and not figure.startswith("0.")):
+        return None
+    # The whole token must be no percentage itself: `70` is 70%, and `1070` is 10%, not 1070%.
+    if sign.isdigit() and float(core) <= 100 and not core.startswith("0"):
+        return None
+    return f"{figure}%{marks}"
+
+
+def percent_context(row_texts: Sequence[str], label: str = "", target_text: str = "",
+                    column_percent: float = 0.0) -> bool:
+    """Whether the figures of this row are percentages, judged from the row, its label and its column.
+
+    `column_percent` is the share of the column's figures that carry a `%`. A column alone is not
+    enough: a count row (`21 16 170`) can sit in a column of percentages.
+    """
+    figures = [t for t in row_texts if t.strip()]
+    if any("%" in t for t in figures) or _PERCENT_WORDS.search(label) or "%" in target_text:
+        return True
+    lost = [t for t in figures if lost_percent(t)]
+    bare = [t for t in figures if _bare_number(t) or t in lost]
+    return bool(lost) and len(lost) == len(bare) and (len(lost) >= 2 or column_percent >= 0.5)
+
+
+def repair_percent(text: str, in_percent_context: bool) -> Repaired:
+    """`5570` -> `55%` in a percentage row or column: the `%` sign read as `70`, `76`, `96`."""
+    if not in_percent_context:
+        return text, []
+    fixed = lost_percent(text)
+    if fixed is None:
+        return text, []
+    sign = strip_footnote(text.strip())[0][len(fixed.split("%")[0]):]
+    return fixed, [f"{text!r} -> {fixed!r}: percent sign read as {sign}"]
+
+
+def ambiguous_percent(text: str, in_percent_context: bool) -> str:
+    """A reason when a bare figure in a percentage row may hide a misread `%` that cannot be undone."""
+    if not in_percent_context or not _bare_number(text):
+        return ""
+    core = strip_footnote(text.strip())[0]
+    if float(core) > 100:
+        return f"not a percentage in a percentage row: {text!r}"
+    if _lost_percent().fullmatch(core) and "." in core:
+        return f"a percent sign may have been read as digits: {text!r}"
+    return ""
+
+
+def _best_prefix(text: str, phrase: str) -> tuple[float, int]:
+    """(similarity, length) of the prefix of text that best matches phrase, compared squashed."""
+    target = squash(phrase)
+    best = (0.0, 0)
+    for end in range(1, len(text) + 1):
+        probe = squash(text[:end])
+        if len(probe) > len(target) + 3:
+            break
+        score = difflib.SequenceMatcher(None, probe, target, autojunk=False).ratio()
+        if score > best[0]:
+            best = (score, end)
+    return best
+
+
+def _status_phrase(text: str) -> tuple[str, int] | None:
+    """(vocabulary phrase, length of text it covers) when text begins with a long status phrase, fuzzily."""
+    best: tuple[float, str, int] | None = None
+    for phrases in vocabulary()["status"].values():
+        for phrase in phrases:
+            if len(squash(phrase)) < MIN_SPLIT_PHRASE:
+                continue
+            score, end = _best_prefix(text, phrase)
+            if score >= SPLIT_PHRASE_SIMILARITY and (best is None or score > best[0]):
+                best = (score, phrase, end)
+    return (best[1], best[2]) if best else None
+
+
+def _glue(pieces: list[str]) -> str:
+    """Pieces of one text cut at cell walls: glued, with a space only where letters meet digits."""
+    text = ""
+    for piece in pieces:
+        apart = text and ((text[-1].isalpha() and piece[:1].isdigit()) or (text[-1].isdigit() and piece[:1].isalpha()))
+        text = f"{text} {piece}" if apart else text + piece
+    return " ".join(text.split())
+
+
+def repair_split_phrase(texts: Sequence[str]) -> list[Repaired]:
+    """A status phrase printed across merged cells but read as pieces (`Nev | v contract me | asure for
+    201 | 9/20`) given whole to each cell it covered.
+
+    Only a run of two or more adjacent pieces, none of which reads as a figure or status on its own,
+    is joined; the pieces are glued without spaces because a cell wall cuts words anywhere.
+    """
+    out: list[Repaired] = [(t, []) for t in texts]
+    i = 0
+    while i < len(texts):
+        j = i
+        while j < len(texts) and texts[j].strip() and not _reads(texts[j]):
+            j += 1
+        if j - i >= 2:
+            joined = _glue([t.strip() for t in texts[i:j]])
+            found = _status_phrase(joined)
+            if found:
+                phrase, end = found
+                whole = " ".join(f"{phrase} {joined[end:].strip()}".split())
+                whole = whole[:1].upper() + whole[1:]
+                for k in range(i, j):
+                    out[k] = (whole, [f"{texts[k]!r} -> {whole!r}: status phrase split over {j - i} cells"])
+        i = max(j, i + 1)
+    return out
+
+
+def repair_row(texts: Sequence[str], label: str = "", target_text: str = "",
+               column_percent: Sequence[float] = ()) -> list[Repaired]:
+    """The context repairs of one row's value cells (in column order): split phrases, then lost `%` signs."""
+    split = repair_split_phrase(texts)
+    context = percent_context([t for t, _ in split], label, target_text,
+                              max(column_percent, default=0.0))
+    out: list[Repaired] = []
+    for text, notes in split:
+        fixed, more = repair_percent(text, context)
+        out.append((fixed, notes + more))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading an OCR'd row: repairs, then whether each cell can be trusted
+# ---------------------------------------------------------------------------------------------
+
+# Tuned on generated scans and E_scanned.pdf so that figures entering observations are right at
+# least 98 times in 100 (a wrong figure is worse than a missing one): below these the cell is
+# quarantined with its picture.
+OCR_MIN_CONFIDENCE = 80.0  # for a figure
+OCR_MIN_STATUS_CONFIDENCE = 50.0  # for a status phrase (`N/A`), which the vocabulary checks again
+_STRAY = "'‘’`\".,:;"
+
+
+@dataclass(frozen=True)
+class OcrReading:
+    """What to make of one OCR'd value cell: the text to parse, the repairs made, or why not to trust it."""
+
+    text: str
+    repairs: list[str]
+    problem: str = ""
+
+
+def repair_stray_marks(text: str) -> Repaired:
+    """A speck read as a mark beside a figure (`'86%`, `16.`) dropped, when what is left is a figure."""
+    core = text.strip()
+    stripped = core.strip(_STRAY).strip()
+    if stripped == core or not stripped or not _reads(stripped) or phrase_match(stripped, "status"):
+        return text, []
+    if not re.fullmatch(r"[-+]?\d[\d,]*(?:\.\d+)?\s*%?\**", stripped):
+        return text, []
+    return stripped, [f"{text!r} -> {stripped!r}: stray mark beside a figure"]
+
+
+def column_percent_shares(columns: Sequence[Sequence[str]]) -> list[float]:
+    """For each column (its value texts), the share of its figures printed with `%`."""
+    shares = []
+    for texts in columns:
+        figures = [t for t in texts if re.search(r"\d", t)]
+        shares.append(sum("%" in t for t in figures) / len(figures) if figures else 0.0)
+    return shares
+
+
+def read_ocr_row(cells: Sequence[Cell], label: str = "", target_text: str = "",
+                 column_percent: Sequence[float] = (), min_confidence: float = OCR_MIN_CONFIDENCE) -> list[OcrReading]:
+    """The value cells of one OCR'd row (column order), repaired in the row's context and judged.
+
+    A cell is not trusted when the engine was unsure of it (below min_confidence for a figure), when
+    a bare figure in a percentage row may hide a misread `%`, or when one figure covers several
+    period columns (a wall the scan lost would otherwise copy it into each).
+    """
+    texts = [cell.text for cell in cells]
+    split = repair_split_phrase(texts)
+    context = percent_context([t for t, _ in split], label, target_text, max(column_percent, default=0.0))
+    readings = []
+    for cell, (text, notes) in zip(cells, split, strict=True):
+        rejoined = bool(notes)
+        text, more = repair_stray_marks(text)
+        notes = notes + more
+        text, more = repair_percent(text, context)
+        notes = list(cell.repairs) + notes + more
+        status = phrase_match(strip_footnote(" ".join(text.split()))[0], "status")
+        confidence = cell.confidence if cell.confidence is not None else 100.0
+        bar = OCR_MIN_STATUS_CONFIDENCE if status else min_confidence
+        problem = ""
+        if confidence < bar and not rejoined:
+            problem = f"low OCR confidence ({confidence:.0f}): {cell.ocr_text or ''!r}"
+        elif reason := ambiguous_percent(text, context):
+            problem = reason
+        elif cell.col_span > 1 and status is None and text.strip():
+            problem = f"one figure across {cell.col_span} period columns of a scan: {text!r}"
+        readings.append(OcrReading(text, notes, problem))
+    return readings
+
+
+def untrusted_periods(periods: dict[int, Period], header_confidence: dict[int, float]) -> dict[int, str]:
+    """Period columns of an OCR'd header not to be trusted, with why.
+
+    A misread header would file every figure under it in the wrong period. So a period column is
+    dropped when its period repeats another column's; and, unless its period follows on from a
+    neighbour's (`Q2 16/17` after `Q1 16/17`), when the engine was unsure of its header or its
+    period is of another kind than the rest (a `Q2` read as nothing leaves `16/17`, a year).
+    """
+    doubtful: dict[int, str] = {}
+    cols = sorted(periods)
+    seen: dict[tuple[Any, Any], int] = {}
+    for col in cols:
+        key = (periods[col].start, periods[col].end)
+        if key in seen:
+            doubtful[col] = doubtful[seen[key]] = f"period {periods[col].label!r} read in two header columns"
+        seen.setdefault(key, col)
+
+    def follows(a: Period, b: Period) -> bool:
+        return a.end is not None and b.start is not None and (b.start - a.end).days == 1 and a.type == b.type
+
+    kinds = [periods[c].type for c in cols]
+    usual = max(set(kinds), key=kinds.count)
+    for i, col in enumerate(cols):
+        confidence = header_confidence.get(col, 100.0)
+        here = periods[col]
+        before = i > 0 and follows(periods[cols[i - 1]], here)
+        after = i + 1 < len(cols) and follows(here, periods[cols[i + 1]])
+        if col in doubtful or before or after:
+            continue
+        if confidence < OCR_MIN_CONFIDENCE:
+            doubtful[col] = f"period header {here.label!r} read with low OCR confidence ({confidence:.0f})"
+        elif len(cols) > 2 and here.type != usual:
+            # A lost `Q3` over `21/22` leaves a financial year among quarters.
+            doubtful[col] = f"period header {here.label!r} is a {here.type} among {usual} columns"
+    return doubtful
+
+
+def ocr_table_context(table: Table, header_rows: int, title_rows: set[int],
+                      period_columns: dict[int, Period]) -> tuple[dict[int, float], dict[int, str]]:
+    """Per period column of an OCR'd table: the share of its figures printed with `%`, and the columns
+    whose period header is not to be trusted (see untrusted_periods)."""
+    cols = sorted(period_columns)
+    body = range(header_rows, table.n_rows)
+    shares = column_percent_shares([[table.grid[r][c].text for r in body] for c in cols])
+    confidence: dict[int, float] = {}
+    for col in cols:
+        header = [table.grid[r][col] for r in range(header_rows) if r not in title_rows]
+        known = [cell.confidence for cell in header if cell.confidence is not None]
+        confidence[col] = min(known, default=100.0)
+    return dict(zip(cols, shares, strict=True)), untrusted_periods(period_columns, confidence)
+
+
+_QUARTER_CELL = re.compile(r"(?i)^\W*(Qtr|Q|Quarter)\s*\.?\s*([1-4])\W*$")
+
+
+def repair_quarter_sequence(texts: Sequence[str], confidences: Sequence[float],
+                            min_confidence: float = OCR_MIN_CONFIDENCE) -> list[Repaired]:
+    """A header row of quarters (`Q1 Q2 Q3 Q4 Q1 ...`) with one cell misread (`a4`, `at`, or nothing):
+    the quarter between its two neighbours, which must be read and run in order around it.
+
+    Only a cell the engine was unsure of, or that holds no more than two letters or digits (`as`
+    for `Q3`), is touched, and only when both neighbours are quarters running in order around it.
+    """
+    out: list[Repaired] = [(t, []) for t in texts]
+    found = [_QUARTER_CELL.match(t.strip()) for t in texts]
+    if sum(1 for m in found if m) < 3:
+        return out
+    for k in range(1, len(texts) - 1):
+        before, after = found[k - 1], found[k + 1]
+        if found[k] or not before or not after:
+            continue
+        if confidences[k] >= min_confidence and len(re.sub(r"\W", "", texts[k])) > 2:
+            continue  # read with confidence as something else (`YTD`): not a quarter
+        if len(texts[k].strip()) > 4:
+            continue  # more than a quarter's worth of text: something else is printed there
+        q_before, q_after = int(before.group(2)), int(after.group(2))
+        if q_after != (q_before + 1) % 4 + 1:
+            continue
+        quarter = f"{before.group(1)}{q_before % 4 + 1}"
+        out[k] = (quarter, [f"{texts[k]!r} -> {quarter!r}: the quarter between {texts[k - 1]!r} and {texts[k + 1]!r}"])
+    return out
