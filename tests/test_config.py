@@ -1,0 +1,34 @@
+"""scorecards.toml with environment overrides; the bundled example is a valid configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.config import Config, load_config
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "scorecards.example.toml"
+
+
+def test_defaults_without_a_file(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "none.toml", environ={}) == Config()
+
+
+def test_file_then_environment(tmp_path: Path) -> None:
+    path = tmp_path / "scorecards.toml"
+    path.write_text('[scorecards]\ninbox = "/data/inbox"\nworkers = 2\nocr = false\n')
+    config = load_config(path, environ={"SCORECARDS_WORKERS": "4", "SCORECARDS_SCHEDULE": "30 1 * * 1-5"})
+    assert (config.inbox, config.workers, config.ocr, config.schedule) == ("/data/inbox", 4, False, "30 1 * * 1-5")
+    assert config.extract_settings() == {"ocr": False, "conversion_timeout": 120.0}
+
+
+def test_a_misspelt_setting_is_an_error_not_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "scorecards.toml"
+    path.write_text("[scorecards]\nworker = 2\n")
+    with pytest.raises(ValueError, match="worker"):
+        load_config(path, environ={})
+
+
+def test_the_example_file_loads() -> None:
+    assert load_config(EXAMPLE, environ={}) == Config()
