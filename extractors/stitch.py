@@ -47,6 +47,12 @@ def repeated_header_rows(first: Table, nxt: Table, max_header: int = 6) -> int:
     return best
 
 
+def _opens_with_title(table: Table) -> bool:
+    """A first row that is one cell across the table: a new table's own title, not a continued body."""
+    filled = [cell for cell in table.distinct_cells(0) if cell.text]
+    return len(filled) == 1 and filled[0].col_span * 2 >= table.n_cols
+
+
 def is_row_fragment(previous: list[str], fragment: list[str]) -> bool:
     """A row cut by the page break: fewer cells filled than the row it continues, and some cell
     carrying on mid-sentence (starting in lower case or with punctuation)."""
@@ -100,7 +106,7 @@ def stitch_continued_tables(tables: list[Table]) -> list[Table]:
             and table.n_cols == prev.n_cols
         ):
             skip = repeated_header_rows(prev, table)
-            if skip or _same_columns(prev, table):
+            if skip or (_same_columns(prev, table) and not _opens_with_title(table)):
                 _append(prev, table, skip)
                 continue
         out.append(table)

@@ -143,6 +143,7 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
         "benchmark_facts": frame(tidy.benchmarks),
         "target_facts": frame(tidy.targets),
         "band_facts": frame(tidy.bands),
+        "definition_facts": frame(tidy.definitions),
     }
 
 

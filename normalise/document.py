@@ -1,9 +1,20 @@
-"""Normalise a whole extracted document: decide each table's layout and read it into tidy rows."""
+"""Normalise a whole extracted document: decide each table's layout from its structure and read it.
+
+Layouts, tried in this order:
+- `outcome_block`: a small `Ultimate Outcome` / `Objectives` table; it names the outcome of the
+  long-list tables after it;
+- `measure_long_list`: measure columns each followed by flag columns (`Existing`, `Target`, `DoT`);
+- `audit_judgements`: period columns over rows named by judgement grades (normalise.audit);
+- `quarterly_grid` / `target_setting`: period columns under a header (normalise.grid);
+- `unknown`: recorded with its reason, and any figure in it quarantined, never guessed into rows.
+"""
 
 from __future__ import annotations
 
-from extractors.model import ExtractedDocument, Table
-from normalise.grid import GridReader, find_layout, layout_name
+from extractors.model import ExtractedDocument, Table, TextLine
+from normalise.audit import is_audit_table, read_audit_table
+from normalise.grid import GridLayout, GridReader, find_layout, layout_name
+from normalise.longlist import find_sides, outcome_block, read_long_list
 from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
 from normalise.values import parse_cell
 
@@ -19,11 +30,40 @@ def _quarantine_unread(table: Table, index: int, reason: str, out: NormalisedDoc
 
 def decide_layout(table: Table) -> tuple[str, str, int]:
     """(layout, why, header rows) for one table, from its structure alone."""
-    layout = find_layout(table)
-    if layout is None:
-        return "unknown", "layout not recognised: no header row names two or more periods", 0
-    reason = f"{len(layout.period_columns)} period columns under {layout.header_rows} header rows"
-    return layout_name(layout), reason, layout.header_rows
+    block = outcome_block(table)
+    if block is not None:
+        return "outcome_block", f"names the outcome {block[0]!r}", 0
+    sides = find_sides(table)
+    if sides is not None:
+        names = ", ".join(repr(side.name) for side in sides[1]) or "one side"
+        return "measure_long_list", f"measure columns with flag columns: {names}", sides[0]
+    grid = find_layout(table)
+    if grid is None:
+        return "unknown", "layout not recognised: no header row names periods, no measure long-list", 0
+    if is_audit_table(table, grid):
+        return "audit_judgements", f"judgement rows under {_grid_reason(grid)}", grid.header_rows
+    return layout_name(grid), _grid_reason(grid), grid.header_rows
+
+
+def heading_above(doc: ExtractedDocument, table: Table) -> str:
+    """The nearest heading line before a table: on its page above it, else the last on earlier pages.
+
+    Footnotes and long prose are not headings.
+    """
+    def is_heading(line: TextLine) -> bool:
+        return bool(line.text) and not line.text.startswith(("*", "†")) and len(line.text.split()) <= 16
+
+    top = table.bbox[1] if table.bbox else None
+    before = [
+        line for line in doc.text_lines
+        if line.page < table.page
+        or (line.page == table.page and (top is None or (line.bbox is not None and line.bbox[3] <= top + 1)))
+    ]
+    return next((line.text for line in reversed(before) if is_heading(line)), "")
+
+
+def _grid_reason(grid: GridLayout) -> str:
+    return f"{len(grid.period_columns)} period columns under {grid.header_rows} header rows"
 
 
 def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
@@ -33,10 +73,17 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     for line in doc.text_lines:
         if line.text.startswith(("*", "†")):
             out.commentary.append(Commentary("", "footnote", line.text, line.page))
+    outcome: tuple[str, str] | None = None
     for index, table in enumerate(doc.tables, start=1):
         layout, reason, header_rows = decide_layout(table)
         out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
-        if layout == "unknown":
+        if layout == "outcome_block":
+            outcome = outcome_block(table)
+        elif layout == "measure_long_list":
+            read_long_list(table, index, outcome, out)
+        elif layout == "audit_judgements":
+            read_audit_table(table, index, find_layout(table), heading_above(doc, table), out)  # type: ignore[arg-type]
+        elif layout == "unknown":
             _quarantine_unread(table, index, f"table {index}: {reason}", out)
         else:
             GridReader(table, index, out).read(find_layout(table))  # type: ignore[arg-type]

@@ -88,13 +88,17 @@ def header_stack(table: Table, col: int, rows: range, skip: set[int]) -> list[Ce
 
 
 def _states_figures(text: str) -> bool:
-    """A cell reporting a figure; a bare year (`2018` as a column heading) does not count."""
+    """A cell reporting a figure. Not a bare year (`2018` as a column heading), and not words ending
+    in a number (`Strategy Meetings and Sec 47`, a title), which need a unit or RAG to count."""
     if re.fullmatch(r"(19|20)\d\d", text.strip()):
         return False
     try:
-        return any(part.value.status == "reported" for part in parse_value_cell(text))
+        parts = parse_value_cell(text)
     except ParseError:
         return False
+    return any(
+        p.value.status == "reported" and (not p.breakdown or p.value.unit or p.value.reported_rag) for p in parts
+    )
 
 
 def find_layout(table: Table) -> GridLayout | None:

@@ -65,6 +65,13 @@ def parse_period(text: str) -> Period | None:
         start, end = quarter_dates(fy[0], int(quarter.group(1)))
         return Period(f"{quarter.group(0).strip()} {fy[1]}", "quarter", start, end)
     month = _MONTH.search(text)
+    if quarter and month and not fy:
+        # `Q1 (May 15)`: the financial-year quarter that month falls in, labelled as printed.
+        number = MONTHS.get(month.group(1).title()[:3]) or MONTHS.get(month.group(1).title())
+        if number:
+            year = _year(month.group(2))
+            start, end = quarter_dates(year if number >= 4 else year - 1, int(quarter.group(1)))
+            return Period(text, "quarter", start, end)
     if month and not fy:
         number = MONTHS.get(month.group(1).title(), None)
         if number:

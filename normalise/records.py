@@ -119,6 +119,20 @@ class BandRow:
 
 
 @dataclass
+class MeasureDefinition:
+    """A measure named in a long-list, with the flags printed beside it (`Y`, `N`, `Variant`, `?`, `n/a`)."""
+
+    measure_label: str
+    section: str
+    outcome: str
+    objectives: str
+    existing_flag: str
+    target_flag: str
+    dot_flag: str
+    page: int
+
+
+@dataclass
 class TableReport:
     """What the normaliser decided about one extracted table, for the documents view and inspect."""
 
@@ -142,6 +156,7 @@ class NormalisedDocument:
     benchmarks: list[BenchmarkRow] = field(default_factory=list)
     targets: list[TargetRow] = field(default_factory=list)
     bands: list[BandRow] = field(default_factory=list)
+    definitions: list[MeasureDefinition] = field(default_factory=list)
     tables: list[TableReport] = field(default_factory=list)
 
 

@@ -14,11 +14,11 @@ import pandas as pd
 SCHEMA = Path(__file__).with_name("schema.sql")
 FACT_TABLES = (
     "observation_facts", "measure_facts", "quarantine_facts", "commentary_facts", "benchmark_facts",
-    "target_facts", "band_facts", "table_facts", "document_facts",
+    "target_facts", "band_facts", "definition_facts", "table_facts", "document_facts",
 )
 EXPORT_VIEWS = (
     "observations", "measures", "quarantine", "failures", "documents", "commentary", "benchmarks",
-    "measure_targets", "measure_bands", "runs",
+    "measure_targets", "measure_bands", "measure_definitions", "runs",
 )
 SCHEMA_VERSION = hashlib.sha256(SCHEMA.read_bytes()).hexdigest()[:16]
 LOCK_WAIT_SECONDS = 60.0

@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS band_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, band TEXT,
     lower DOUBLE, upper DOUBLE, lower_inclusive BOOLEAN, upper_inclusive BOOLEAN
 );
+CREATE TABLE IF NOT EXISTS definition_facts (
+    source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, section TEXT, outcome TEXT,
+    objectives TEXT, existing_flag TEXT, target_flag TEXT, dot_flag TEXT
+);
 CREATE TABLE IF NOT EXISTS run_facts (
     started_at TIMESTAMP, finished_at TIMESTAMP, mode TEXT, files_seen INTEGER, new INTEGER, changed INTEGER,
     unchanged INTEGER, loaded INTEGER, failed INTEGER, quarantined INTEGER, observations INTEGER,
@@ -101,3 +105,7 @@ CREATE OR REPLACE VIEW runs AS
 SELECT started_at, finished_at, mode, files_seen, new, changed, unchanged, loaded, failed, quarantined,
        observations, pages, interrupted
 FROM run_facts ORDER BY started_at DESC;
+
+CREATE OR REPLACE VIEW measure_definitions AS
+SELECT source_file, page, measure_label, section, outcome, objectives, existing_flag, target_flag, dot_flag
+FROM definition_facts;
