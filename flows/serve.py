@@ -42,7 +42,14 @@ def wait_for_api(api_url: str, timeout: float = START_TIMEOUT_SECONDS) -> None:
 
 def start_server(host: str, port: int) -> subprocess.Popen[bytes]:
     """`prefect server start` in its own process group, so stopping serve stops the server too."""
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # The UI asks the API at the configured port, not the one given to `server start`.
+        "PREFECT_SERVER_API_HOST": host,
+        "PREFECT_SERVER_API_PORT": str(port),
+        "PREFECT_UI_API_URL": f"http://{host}:{port}/api",
+    }
     env.pop("PREFECT_API_URL", None)
     command = [*_prefect_command(), "server", "start", "--host", host, "--port", str(port)]
     return subprocess.Popen(command, env=env, start_new_session=True)
