@@ -75,6 +75,8 @@ class TextLine:
     text: str
     page: int
     bbox: BBox | None = None
+    # Word has no positions: the number of the first table after this paragraph (None in PDFs).
+    before_table: int | None = None
 
 
 @dataclass

@@ -70,5 +70,5 @@ def extract_docx(path: Path, sha256: str) -> ExtractedDocument:
         elif child.tag == qn("w:p"):
             text = " ".join("".join(t.text or "" for t in child.iter(qn("w:t"))).split())
             if text:
-                lines.append(TextLine(text, max(1, len(tables))))
+                lines.append(TextLine(text, max(1, len(tables)), before_table=len(tables) + 1))
     return ExtractedDocument(path.name, sha256, "docx", len(tables), tables, lines)

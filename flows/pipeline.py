@@ -130,7 +130,9 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
 
     document = pd.DataFrame([{
         **stamp, "source_path": str(path), "kind": doc.kind, "title": tidy.title,
-        "organisation": tidy.organisation, "pages": doc.pages, "tables": len(doc.tables),
+        "organisation": tidy.organisation, "report_period_label": tidy.report_period_label,
+        "report_period_start": tidy.report_period_start, "report_period_end": tidy.report_period_end,
+        "pages": doc.pages, "tables": len(doc.tables),
         "layouts": ";".join(t.layout for t in tidy.tables), "loaded_at": datetime.now(),
     }])
     return {

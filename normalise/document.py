@@ -15,8 +15,11 @@ from extractors.model import ExtractedDocument, Table, TextLine
 from normalise.audit import is_audit_table, read_audit_table
 from normalise.grid import GridLayout, GridReader, find_layout, layout_name
 from normalise.longlist import find_sides, outcome_block, read_long_list
+from normalise.periods import Period, parse_period
 from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
 from normalise.values import parse_cell
+
+REPORT_PERIOD_LINES = 6
 
 
 def _quarantine_unread(table: Table, index: int, reason: str, out: NormalisedDocument) -> None:
@@ -53,12 +56,15 @@ def heading_above(doc: ExtractedDocument, table: Table) -> str:
     def is_heading(line: TextLine) -> bool:
         return bool(line.text) and not line.text.startswith(("*", "†")) and len(line.text.split()) <= 16
 
-    top = table.bbox[1] if table.bbox else None
-    before = [
-        line for line in doc.text_lines
-        if line.page < table.page
-        or (line.page == table.page and (top is None or (line.bbox is not None and line.bbox[3] <= top + 1)))
-    ]
+    def is_before(line: TextLine) -> bool:
+        if line.before_table is not None:  # Word: paragraphs are ordered among the tables
+            return line.before_table <= index
+        if line.page != table.page:
+            return line.page < table.page
+        return line.bbox is not None and table.bbox is not None and line.bbox[3] <= table.bbox[1] + 1
+
+    index = doc.tables.index(table) + 1
+    before = [line for line in doc.text_lines if is_before(line)]
     return next((line.text for line in reversed(before) if is_heading(line)), "")
 
 
@@ -66,10 +72,24 @@ def _grid_reason(grid: GridLayout) -> str:
     return f"{len(grid.period_columns)} period columns under {grid.header_rows} header rows"
 
 
+def report_period(doc: ExtractedDocument) -> Period | None:
+    """The period the report says it covers, from its opening lines (`... Scorecard - Q3 2016-17`)."""
+    for line in doc.text_lines[:REPORT_PERIOD_LINES]:
+        if len(line.text.split()) <= 20:
+            period = parse_period(line.text)
+            if period is not None and period.start is not None:
+                return period
+    return None
+
+
 def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     out = NormalisedDocument()
     if doc.text_lines:
         out.title = doc.text_lines[0].text
+    period = report_period(doc)
+    if period is not None:
+        out.report_period_label, out.report_period_start, out.report_period_end = (
+            period.label, period.start, period.end)
     for line in doc.text_lines:
         if line.text.startswith(("*", "†")):
             out.commentary.append(Commentary("", "footnote", line.text, line.page))

@@ -54,11 +54,35 @@ def quarter_dates(fy_start: int, quarter: int) -> tuple[date, date]:
     return date(year, month, 1), month_end(year, month + 2)
 
 
+_DAY_RANGE = re.compile(
+    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*[-–]\s*"
+    r"(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b",
+    re.I,
+)
+
+
+def _day_range(text: str) -> Period | None:
+    """`October 1st- 31st 2018`: a stated stretch of days, a month when it covers the whole month."""
+    match = _DAY_RANGE.search(text)
+    if not match:
+        return None
+    month = MONTHS.get(match.group(1).title()) or MONTHS.get(match.group(1).title()[:3])
+    year = int(match.group(4))
+    try:
+        start, end = date(year, month, int(match.group(2))), date(year, month, int(match.group(3)))
+    except (TypeError, ValueError):
+        return None
+    whole = start.day == 1 and end == month_end(year, month)
+    return Period(match.group(0), "month" if whole else "point_in_time" if start == end else "", start, end)
+
+
 def parse_period(text: str) -> Period | None:
     """A period from one piece of text (a header stack joined by spaces), or None."""
     text = " ".join(text.split())
     if not text:
         return None
+    if (stretch := _day_range(text)) is not None:
+        return stretch
     fy = financial_year(text)
     quarter = _QUARTER.search(text)
     if quarter and fy:

@@ -149,6 +149,9 @@ class TableReport:
 class NormalisedDocument:
     title: str = ""
     organisation: str = ""
+    report_period_label: str = ""
+    report_period_start: date | None = None
+    report_period_end: date | None = None
     observations: list[Observation] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     quarantine: list[QuarantineRow] = field(default_factory=list)
