@@ -2,8 +2,12 @@
 
 For every PDF of a suite, in this process (or ``--jobs`` worker processes): ``extract_pdf`` then
 ``normalise.inspect.describe``, exactly what ``scorecards inspect FILE --json`` prints, written to
-``OUT/<suite>/<name>.json``; then the suite's scorer is run over that folder and its last lines
-(macro F1, then micro precision / recall / F1 over cells) are printed with pages per second.
+``OUT/<suite>/stitched/<name>.json``, and the same tables before a table continued on the next page
+is joined to it, ``OUT/<suite>/pages/<name>.json``. The suite's scorer is run over both folders and
+its last lines (macro F1, then micro precision / recall / F1 over cells) are printed with pages per
+second. Both are printed because the peer truths list tables page by page (tabula and camelot read
+one page, ICDAR 2013 annotates each page's table), while scorecards joins a table continued over
+pages into one table, as a report means it.
 
 * ``peer``: ``../shared/peer/files`` against ``expected/`` (unpaired predictions ignored);
 * ``icdar``: ``../shared/peer/icdar2013/files`` against its ``expected/`` with ``--complete``
@@ -54,32 +58,55 @@ def suites(peer: Path) -> dict[str, Suite]:
 
 
 def inspect_one(job: tuple[str, str, dict[str, Any] | None]) -> tuple[str, int, float, str | None]:
-    """Extract one PDF and write what `scorecards inspect --json` would print; (name, pages, s, error)."""
+    """Extract one PDF and write what `scorecards inspect --json` prints, and the same tables per page.
+
+    `OUT/stitched/<name>.json` is exactly the inspect output; `OUT/pages/<name>.json` has the tables
+    before a table continued on the next page is joined to it (the peer truths list tables per page).
+    Both come from one extraction: stitching is a pure step over the page tables.
+    """
     from extractors.model import ExtractionError
     from extractors.pdf import extract_pdf
+    from extractors.stitch import stitch_continued_tables
     from normalise.inspect import describe
 
     pdf, out_dir, settings = job
     path = Path(pdf)
     started = time.perf_counter()
-    pages, error, tables = 0, None, []
+    pages, error = 0, None
+    per_page: list[dict[str, Any]] = []
+    stitched: list[dict[str, Any]] = []
     try:
-        doc = extract_pdf(path, "benchmark", settings)
+        doc = extract_pdf(path, "benchmark", {**(settings or {}), "stitch": False})
         pages = doc.pages
-        tables = describe(doc)
+        per_page = describe(doc)
+        # describe() is taken before stitching, which joins the page tables in place.
+        doc.tables = stitch_continued_tables(doc.tables)
+        stitched = describe(doc)
     except ExtractionError as exc:  # recorded as a failure by the CLI: an empty prediction
         error = str(exc)
     seconds = time.perf_counter() - started
-    (Path(out_dir) / f"{path.stem}.json").write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    for kind, tables in (("pages", per_page), ("stitched", stitched)):
+        (Path(out_dir) / kind / f"{path.stem}.json").write_text(json.dumps(tables, ensure_ascii=False), "utf-8")
     return path.stem, pages, seconds, error
+
+
+def _score(suite: Suite, folder: Path) -> list[str]:
+    scorer = suite.expected.parent / "score_tables.py"
+    if not scorer.exists():  # icdar2013/ is scored by the peer folder's scorer
+        scorer = suite.expected.parent.parent / "score_tables.py"
+    command = [sys.executable, str(scorer), str(suite.expected), str(folder)]
+    if suite.complete:
+        command.append("--complete")
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().splitlines()
 
 
 def run_suite(
     suite: Suite, out: Path, jobs: int, settings: dict[str, Any] | None, only: set[str] | None
 ) -> dict[str, Any]:
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.json"):
-        old.unlink()
+    for kind in ("pages", "stitched"):
+        (out / kind).mkdir(parents=True, exist_ok=True)
+        for old in (out / kind).glob("*.json"):
+            old.unlink()
     pdfs = sorted(p for p in suite.files.glob("*.pdf") if not only or p.stem in only)
     work = [(str(p), str(out), settings) for p in pdfs]
     started = time.perf_counter()
@@ -89,17 +116,13 @@ def run_suite(
     else:
         results = [inspect_one(job) for job in work]
     elapsed = time.perf_counter() - started
-    pages = sum(r[1] for r in results)
-    seconds = sum(r[2] for r in results)
-    command = [sys.executable, str(suite.expected.parent / "score_tables.py"), str(suite.expected), str(out)]
-    if not (suite.expected.parent / "score_tables.py").exists():  # icdar2013/ uses the peer folder's scorer
-        command[1] = str(suite.expected.parent.parent / "score_tables.py")
-    if suite.complete:
-        command.append("--complete")
-    scored = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    stitched = _score(suite, out / "stitched")
+    pages = _score(suite, out / "pages")
     return {
-        "suite": suite.name, "files": len(pdfs), "pages": pages, "seconds": seconds, "elapsed": elapsed,
-        "errors": {r[0]: r[3] for r in results if r[3]}, "per_file": scored[:-2], "last": scored[-2:],
+        "suite": suite.name, "files": len(pdfs), "pages": sum(r[1] for r in results),
+        "seconds": sum(r[2] for r in results), "elapsed": elapsed,
+        "errors": {r[0]: r[3] for r in results if r[3]},
+        "per_file": pages[:-2], "stitched": stitched[-2:], "per_page": pages[-2:],
     }
 
 
@@ -130,7 +153,10 @@ def main(argv: list[str] | None = None) -> int:
               f"({rate:.2f} pages/s per process; {result['elapsed']:.1f} s elapsed with {args.jobs} job(s))")
         for stem, error in result["errors"].items():
             print(f"  failed {stem}: {error}")
-        print("\n".join(result["last"]))
+        print("as `scorecards inspect --json` prints them (a table continued over pages joined into one):")
+        print("\n".join("  " + line for line in result["stitched"]))
+        print("tables per page, as the truth lists them:")
+        print("\n".join("  " + line for line in result["per_page"]))
     return 0
 
 

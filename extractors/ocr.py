@@ -1,26 +1,34 @@
-"""Tables from scanned pages: deskew, find the grid, OCR once with Tesseract, then read cells as for text PDFs.
+"""Tables from scanned pages: deskew, find the grid, read it with Tesseract, then fill cells as for text PDFs.
 
 A page needs OCR when it has (almost) no characters but an image covering it. The page is rendered
-with pypdfium2 (the file is never changed), deskewed, and its ruling lines found by morphology
-(long thin horizontal and vertical runs). Where a scan has no lines, columns and rows come from the
-alignment of the words instead. Tesseract runs once per page (TSV: words, boxes, confidences); each
-word becomes one pseudo-character in PDF points so that `extractors.geometry` fills the cells exactly
-as it does for a text layer. Every cell keeps the engine's lowest word confidence, its raw OCR text,
-the context-free repairs made to it (lookalike letters, letters inside figures) and a PNG crop, so a
-reviewer can read what the engine could not. Coordinates are those of the deskewed page, in points
-with the origin top-left (the rotation is a few degrees at most, about the page centre).
+with pypdfium2 (the file is never changed), dark fills are inverted (white on navy headers), the
+page is deskewed (projection profiles), scanner specks are removed, and ruling lines are found by
+morphology (long thin horizontal and vertical runs). Cell rectangles come from the lines (a wall
+that is not inked along most of a cell edge is no wall: a merged cell), from the phrases printed on
+a dark band whose walls do not show, or, where a scan has no lines at all, from the alignment of
+the words. Tesseract (the CLI, TSV output) reads the page once as sparse text, and every cell with
+ink once more on its own (all cells stacked in one image, one run, beside the page run); each word
+becomes one pseudo-character in PDF points so that `extractors.geometry` fills the cells as it does
+for a text layer. The two readings are combined: agreeing they strengthen each other, differing in
+their figures they make the cell doubtful. Every cell keeps a confidence, its raw OCR text, the
+context-free repairs made to it (lookalike letters, letters inside figures, header quarters and
+years implied by their neighbours) and a PNG picture, so a reviewer can read what the engine
+could not. Coordinates are those of the deskewed page, in points with the origin top-left (the
+rotation is a few degrees at most, about the page centre).
 """
-
 from __future__ import annotations
 
+import itertools
 import logging
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import tempfile
 from bisect import bisect_right
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,13 +45,14 @@ OCR_DEFAULTS: dict[str, Any] = {
     "dpi": 300,  # Tesseract reads best with capitals 20-30 px high; report text is 7-9 pt
     "tesseract": "tesseract",
     "lang": "eng",
-    "psm": 11,  # sparse text: a table's cells are islands of text, not paragraphs
+    "psm": 11,  # one column of text of varied sizes: measured best on ruled scans (11 drops leading digits)
     "timeout": 180,  # seconds per page
     "threads": 1,  # OMP_THREAD_LIMIT: Tesseract's own threads only contend on a small machine
     "max_skew": 5.0,  # degrees searched either way when deskewing
     "min_chars": 10,  # a page with fewer text-layer characters has no usable text layer
     "min_image_cover": 0.5,  # ... and needs OCR when images cover at least this share of it
-    "reread_below": 90.0,  # cells read with less confidence (or ink read as nothing) are read again
+    "reread": "all",  # "all": every cell with ink is read again on its own; "doubtful": only unsure ones
+    "reread_below": 90.0,  # "doubtful": cells read with less confidence (or ink read as nothing)
 }
 
 # Wall detection, in points (scaled to pixels by the render resolution).
@@ -52,11 +61,18 @@ _V_RUN = 10.0  # shortest vertical run (a one-line row is ~12 pt high)
 _MAX_THICK = 2.5  # thicker runs are blots or fills, not lines
 _SNAP = 2.0  # line positions closer than this are one line
 _WALL_COVER = 0.75  # share of a cell edge that must be inked to count as a wall
+DISAGREEING = 30.0  # the confidence of a cell whose two readings give different figures
 
 
 def ocr_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
-    """OCR settings: `settings["ocr"]` over OCR_DEFAULTS (the PDF settings dict carries them)."""
-    return {**OCR_DEFAULTS, **((settings or {}).get("ocr") or {})}
+    """OCR settings: `settings["ocr_options"]` over OCR_DEFAULTS. (`settings["ocr"]` is the on/off
+    switch of the configuration file, see ocr_enabled.)"""
+    return {**OCR_DEFAULTS, **((settings or {}).get("ocr_options") or {})}
+
+
+def ocr_enabled(settings: dict[str, Any] | None) -> bool:
+    """Whether scanned pages are to be OCR'd at all (`ocr = false` in scorecards.toml turns it off)."""
+    return bool((settings or {}).get("ocr", True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,16 +118,30 @@ def render_page(pdf_path: Path, page_number: int, dpi: int) -> np.ndarray:
 
 
 def _odd(n: float) -> int:
-    n = max(3, int(round(n)))
+    n = max(3, round(n))
     return n if n % 2 else n + 1
 
 
-def unfill(gray: np.ndarray, scale: float) -> np.ndarray:
-    """Light text on dark fills (a navy header) turned dark on light, so it binarises like the rest."""
+def dark_fill(gray: np.ndarray, scale: float) -> np.ndarray:
+    """Where the page is filled dark (a navy header row): light text on it reads only once inverted."""
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    background = cv2.medianBlur(small, _odd(6 * scale / 4))
-    dark = cv2.resize((background < 100).astype(np.uint8), (gray.shape[1], gray.shape[0]),
-                      interpolation=cv2.INTER_NEAREST).astype(bool)
+    coarse = (cv2.medianBlur(small, _odd(6 * scale / 4)) < 100).astype(np.uint8)
+    if not coarse.any():
+        return np.zeros(gray.shape, dtype=bool)
+    near = cv2.resize(cv2.dilate(coarse, np.ones((5, 5), np.uint8)), (gray.shape[1], gray.shape[0]),
+                      interpolation=cv2.INTER_NEAREST)
+    # Edges at full resolution (a quarter-size mask leaves strips of fill that read as rulings), and
+    # a fill is everything inside its outline: the letters on it are holes, not page.
+    dark = ((gray < 110) & (near > 0)).astype(np.uint8)
+    outlines, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    big = [c for c in outlines if cv2.contourArea(c) >= (20 * scale) ** 2]
+    filled = np.zeros_like(dark)
+    cv2.drawContours(filled, big, -1, 1, thickness=cv2.FILLED)
+    return filled.astype(bool)
+
+
+def unfill(gray: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """Light text on dark fills turned dark on light, so it binarises like the rest."""
     if not dark.any():
         return gray
     out = gray.copy()
@@ -164,7 +194,7 @@ def _runs(ink: np.ndarray, length: int, horizontal: bool, max_thick: int) -> np.
 class Scan:
     """One page image after deskewing, with what was found on it (pixels of the deskewed image)."""
 
-    gray: np.ndarray  # deskewed page, dark text on light
+    gray: np.ndarray  # deskewed page, dark text on light (dark fills inverted)
     ink: np.ndarray  # binarised, ink 255
     horizontal: np.ndarray  # ruling-line masks
     vertical: np.ndarray
@@ -172,6 +202,7 @@ class Scan:
     skew: float
     clean: np.ndarray | None = None  # gray without specks, and without the ruling lines of tables
     clean_ink: np.ndarray | None = None
+    filled: np.ndarray | None = None  # where the page was filled dark (inverted in gray)
 
 
 def specks(ink: np.ndarray, scale: float) -> np.ndarray:
@@ -190,15 +221,17 @@ def specks(ink: np.ndarray, scale: float) -> np.ndarray:
 
 def prepare(gray: np.ndarray, dpi: float, max_skew: float) -> Scan:
     scale = dpi / 72
-    gray = unfill(gray, scale)
+    filled = dark_fill(gray, scale)
+    gray = unfill(gray, filled)
     skew = estimate_skew(binarise(gray, scale), max_skew)
     if abs(skew) >= 0.05:
         gray = _rotate(gray, skew, 255)
+        filled = _rotate(filled.astype(np.uint8), skew, 0).astype(bool)
     ink = binarise(gray, scale)
-    thick = max(2, int(round(_MAX_THICK * scale)))
+    thick = max(2, round(_MAX_THICK * scale))
     horizontal = _runs(ink, int(_H_RUN * scale), True, thick)
     vertical = _runs(ink, int(_V_RUN * scale), False, thick)
-    scan = Scan(gray, ink, horizontal, vertical, scale, skew)
+    scan = Scan(gray, ink, horizontal, vertical, scale, skew, filled=filled)
     noise = specks(ink, scale)
     lines = np.zeros_like(ink, dtype=bool)
     both = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8)) > 0
@@ -216,7 +249,7 @@ def prepare(gray: np.ndarray, dpi: float, max_skew: float) -> Scan:
 # ---------------------------------------------------------------------------------------------
 
 
-def _positions(mask: np.ndarray, horizontal: bool, snap: float) -> list[tuple[float, int, int]]:
+def _positions(mask: np.ndarray, horizontal: bool) -> list[tuple[float, int, int]]:
     """(position, start, end) of each line segment: y and x extent for horizontal lines, and so on."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
@@ -238,10 +271,10 @@ def _cluster(values: Sequence[float], tolerance: float) -> list[float]:
 
 def _cover(mask: np.ndarray, fixed: float, start: float, end: float, horizontal: bool, reach: int) -> float:
     """Share of the edge from start to end (at `fixed`) with ink within `reach` pixels of it."""
-    a, b = int(round(start)), int(round(end))
+    a, b = round(start), round(end)
     if b <= a:
         return 0.0
-    f0, f1 = max(0, int(round(fixed)) - reach), int(round(fixed)) + reach + 1
+    f0, f1 = max(0, round(fixed) - reach), round(fixed) + reach + 1
     band = mask[f0:f1, a:b] if horizontal else mask[a:b, f0:f1]
     if band.size == 0:
         return 0.0
@@ -266,24 +299,28 @@ def table_regions(scan: Scan) -> list[tuple[int, int, int, int]]:
         if w < 60 * scan.scale or h < 20 * scan.scale:
             continue
         part = labels[y:y + h, x:x + w] == i
-        rows = _cluster([p for p, *_ in _positions(scan.horizontal[y:y + h, x:x + w] * part, True, 0)],
+        rows = _cluster([p for p, *_ in _positions(scan.horizontal[y:y + h, x:x + w] * part, True)],
                         _SNAP * scan.scale)
-        cols = _cluster([p for p, *_ in _positions(scan.vertical[y:y + h, x:x + w] * part, False, 0)],
+        cols = _cluster([p for p, *_ in _positions(scan.vertical[y:y + h, x:x + w] * part, False)],
                         _SNAP * scan.scale)
         if len(rows) >= 3 and len(cols) >= 3:
             regions.append((x, y, x + w, y + h))
     return sorted(regions, key=lambda r: (r[1], r[0]))
 
 
-def ruled_rects(scan: Scan, region: tuple[int, int, int, int]) -> list[BBox]:
-    """Cell rectangles (pixels) of one ruled table: grid slots joined where no wall separates them."""
+def ruled_rects(scan: Scan, region: tuple[int, int, int, int], size: float) -> list[BBox]:
+    """Cell rectangles (pixels) of one ruled table: grid slots joined where no wall separates them.
+
+    Rows filled dark (a navy header) hide their walls; their cells come from the phrases printed
+    on them (see band_rects), between the column lines of the rest of the table. size: text, points.
+    """
     x0, y0, x1, y1 = region
     tol = _SNAP * scan.scale
-    ys = _cluster([p + y0 for p, *_ in _positions(scan.horizontal[y0:y1, x0:x1], True, 0)], tol)
-    xs = _cluster([p + x0 for p, *_ in _positions(scan.vertical[y0:y1, x0:x1], False, 0)], tol)
+    ys = _cluster([p + y0 for p, *_ in _positions(scan.horizontal[y0:y1, x0:x1], True)], tol)
+    xs = _cluster([p + x0 for p, *_ in _positions(scan.vertical[y0:y1, x0:x1], False)], tol)
     if len(ys) < 2 or len(xs) < 2:
         return []
-    reach = max(2, int(round(1.0 * scan.scale)))
+    reach = max(2, round(1.0 * scan.scale))
     inset = 1.5 * scan.scale
     lines = cv2.bitwise_or(scan.horizontal, scan.vertical)
     parent: dict[tuple[int, int], tuple[int, int]] = {}
@@ -296,16 +333,127 @@ def ruled_rects(scan: Scan, region: tuple[int, int, int, int]) -> list[BBox]:
             if r + 1 < n_rows and _cover(lines, ys[r + 1], xs[c] + inset, xs[c + 1] - inset, True,
                                          reach) < _WALL_COVER:
                 parent[_root(parent, (r + 1, c))] = _root(parent, (r, c))
+    bands = _filled_rows(scan, xs, ys)
     groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
-            groups.setdefault(_root(parent, (r, c)), []).append((r, c))
-    rects = []
+            if not any(b0 <= r < b1 for b0, b1 in bands):
+                groups.setdefault(_root(parent, (r, c)), []).append((r, c))
+    rects: list[BBox] = []
     for slots in groups.values():
         r0, r1 = min(r for r, _ in slots), max(r for r, _ in slots) + 1
         c0, c1 = min(c for _, c in slots), max(c for _, c in slots) + 1
         rects.append((xs[c0], ys[r0], xs[c1], ys[r1]))
+    px = size * scan.scale
+    for b0, b1 in bands:
+        rects += band_rects(xs, ys[b0], ys[b1], phrases(scan, xs[0], ys[b0], xs[-1], ys[b1], px), px)
     return rects
+
+
+def text_size(scan: Scan) -> float:
+    """The body text's size in points, from the letters on the image (~0.7 em high): known before OCR."""
+    assert scan.clean_ink is not None
+    _, _, stats, _ = cv2.connectedComponentsWithStats(scan.clean_ink, connectivity=8)
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    letters = heights[(heights >= 2 * scan.scale) & (heights <= 30 * scan.scale) & (widths <= 1.5 * heights)]
+    return max(4.0, float(np.median(letters)) / scan.scale / 0.7) if letters.size else 8.0
+
+
+def phrases(scan: Scan, x0: float, top: float, x1: float, bottom: float, size: float) -> list[Word]:
+    """Boxes (pixels, no text) of the phrases printed in an area: letters closer than a word space
+    joined. Found in the image, not the OCR, which reads small light-on-dark headings poorly."""
+    assert scan.clean_ink is not None
+    a, b, c, d = int(x0), int(top), int(x1), int(bottom)
+    ink = scan.clean_ink[b:d, a:c]
+    if ink.size == 0:
+        return []
+    joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (_odd(0.45 * size), 1)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if h >= 0.45 * size and stats[i, cv2.CC_STAT_AREA] >= 0.05 * size * size:
+            out.append(Word("", a + x, b + y, a + x + w, b + y + h, 100.0))
+    return out
+
+
+def _filled_rows(scan: Scan, xs: list[float], ys: list[float]) -> list[tuple[int, int]]:
+    """Runs of grid rows [r0, r1) that are mostly dark fill."""
+    if scan.filled is None or not scan.filled.any():
+        return []
+    x0, x1 = int(xs[0]), int(xs[-1])
+    dark = [float(scan.filled[int(ys[r]):int(ys[r + 1]), x0:x1].mean()) > 0.5 for r in range(len(ys) - 1)]
+    runs: list[tuple[int, int]] = []
+    for r, is_dark in enumerate(dark):
+        if is_dark and runs and runs[-1][1] == r:
+            runs[-1] = (runs[-1][0], r + 1)
+        elif is_dark:
+            runs.append((r, r + 1))
+    return runs
+
+
+def band_rects(xs: list[float], top: float, bottom: float, boxes: Sequence[Word], size: float) -> list[BBox]:
+    """Cells of a band whose walls do not show (a dark header row), from the phrases printed on it.
+
+    A row per line of text; a cell per column, joined where a phrase runs across a column line, or
+    where a heading sits centred over columns that are empty on its line and above it and written
+    in below it (`2021/22` over its quarters). Everything in pixels.
+    """
+    inside = [w for w in boxes if top <= w.cy <= bottom and xs[0] <= w.cx <= xs[-1]]
+    lines = _text_lines(inside, size)
+    if not lines:
+        return [(xs[c], top, xs[c + 1], bottom) for c in range(len(xs) - 1)]
+    edges = [top]
+    for upper, lower in itertools.pairwise(lines):
+        edges.append((max(w.bottom for w in upper) + min(w.top for w in lower)) / 2)
+    edges.append(bottom)
+    n_cols = len(xs) - 1
+
+    def columns(a: float, b: float) -> list[int]:
+        return [c for c in range(n_cols) if min(b, xs[c + 1]) - max(a, xs[c]) > 0.15 * size]
+
+    spans_per_line: list[list[tuple[float, float, int, int]]] = []
+    for line in lines:
+        spans: list[tuple[float, float, int, int]] = []
+        for box in line:
+            cols = columns(box.x0, box.x1)
+            if not cols:
+                continue
+            if spans and spans[-1][3] >= cols[0]:  # the same column (or columns): one phrase
+                a, _, c0, _ = spans[-1]
+                spans[-1] = (a, box.x1, c0, max(cols[-1], spans[-1][3]))
+            else:
+                spans.append((box.x0, box.x1, cols[0], cols[-1]))
+        spans_per_line.append(spans)
+    used = [{c for _, _, c0, c1 in spans for c in range(c0, c1 + 1)} for spans in spans_per_line]
+    rects: list[BBox] = []
+    for k, spans in enumerate(spans_per_line):
+        above = set().union(*used[:k])
+        below = set().union(*used[k + 1:])
+        taken = set(used[k])
+        for a, b, c0, c1 in spans:
+            free = {c for c in range(n_cols) if c not in taken and c not in above and c in below}
+            c0, c1 = _centred_span(xs, (a + b) / 2, c0, c1, free)
+            taken.update(range(c0, c1 + 1))
+            rects.append((xs[c0], edges[k], xs[c1 + 1], edges[k + 1]))
+        rects += [(xs[c], edges[k], xs[c + 1], edges[k + 1]) for c in range(n_cols) if c not in taken]
+    return rects
+
+
+def _centred_span(xs: list[float], centre: float, c0: int, c1: int, free: set[int]) -> tuple[int, int]:
+    """The widest run of free columns around [c0, c1] whose middle is the phrase's middle."""
+    lo, hi = c0, c1
+    while lo - 1 in free:
+        lo -= 1
+    while hi + 1 in free:
+        hi += 1
+    best = (c0, c1)
+    for s in range(lo, c0 + 1):
+        for e in range(c1, hi + 1):
+            width = (xs[e + 1] - xs[s]) / (e - s + 1)
+            if abs((xs[s] + xs[e + 1]) / 2 - centre) <= 0.25 * width and e - s > best[1] - best[0]:
+                best = (s, e)
+    return best
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,10 +473,11 @@ def _text_lines(words: list[Word], size: float) -> list[list[Word]]:
 
 
 def _segments(line: list[Word], size: float) -> list[tuple[float, float]]:
-    """x extents of a line's phrases: words closer than a column gap belong together."""
+    """x extents of a line's phrases: words closer than a column gap (~0.6 em; a word space is
+    ~0.3 em) belong together."""
     out: list[list[float]] = []
     for word in line:
-        if out and word.x0 - out[-1][1] < 1.2 * size:
+        if out and word.x0 - out[-1][1] < 0.6 * size:
             out[-1][1] = max(out[-1][1], word.x1)
         else:
             out.append([word.x0, word.x1])
@@ -343,7 +492,8 @@ def aligned_rects(words: list[Word], size: float) -> list[BBox]:
     label); a phrase across a gutter makes a merged cell.
     """
     lines = _text_lines(words, size)
-    multi = [line for line in lines if len(_segments(line, size)) >= 3]
+    # A title in a larger type spaces its words wider: each line is measured by its own type size.
+    multi = [line for line in lines if len(_segments(line, max(size, font_size(line)))) >= 3]
     if len(multi) < 2:
         return []
     first = lines.index(multi[0])
@@ -357,7 +507,7 @@ def aligned_rects(words: list[Word], size: float) -> list[BBox]:
     for line in multi:
         for a, b in _segments(line, size):
             bins[int((a - left) / step):int((b - left) / step) + 1] += 1
-    clear = bins <= max(0, len(multi) // 10)
+    clear = bins <= 0.3 * len(multi)  # merged cells (`New contract measure ...`, a year) cross a few
     gutters: list[float] = []
     k = 0
     while k < len(clear):
@@ -365,36 +515,47 @@ def aligned_rects(words: list[Word], size: float) -> list[BBox]:
             j = k
             while j < len(clear) and clear[j]:
                 j += 1
-            if (j - k) * step >= 0.8 * size and k > 0 and j < len(clear):
+            if (j - k) * step >= 0.35 * size and k > 0 and j < len(clear):
                 gutters.append(left + (k + j) / 2 * step)
             k = j
         else:
             k += 1
     xs = [left - 1.0, *gutters, right + 1.0]
-    # Rows: the tightest line spacing in the block is a wrapped line; wider spacing starts a row.
+    # Rows: the tightest line pitch in the block (centre to centre: word boxes vary in height) is a
+    # wrapped line; a wider pitch starts a row.
     tops = [min(w.top for w in line) for line in block]
     bottoms = [max(w.bottom for w in line) for line in block]
-    gaps = [tops[i + 1] - bottoms[i] for i in range(len(block) - 1)]
-    tight = min(gaps) if gaps else 0.0
+    centres = [statistics.median(w.cy for w in line) for line in block]
+    pitches = [centres[i + 1] - centres[i] for i in range(len(block) - 1)]
+    # Lines closer than the type size are one printed line split (or a header set tight): not a pitch.
+    tight = min((p for p in pitches if p >= 0.9 * size), default=0.0)
     rows: list[list[int]] = [[0]]
-    for i, gap in enumerate(gaps, start=1):
-        if gap <= tight + 0.25 * size and _continues(block[i], block[i - 1], xs):
+    for i, pitch in enumerate(pitches, start=1):
+        if pitch <= 1.3 * tight and _continues(block[i], block[i - 1], xs):
             rows[-1].append(i)
         else:
             rows.append([i])
     edges = [tops[0] - 1.0]
-    for prev, nxt in zip(rows, rows[1:], strict=False):
+    for prev, nxt in itertools.pairwise(rows):
         edges.append((bottoms[prev[-1]] + tops[nxt[0]]) / 2)
     edges.append(bottoms[-1] + 1.0)
+    n_cols = len(xs) - 1
+    row_segments = [[(a, b, [c for c in range(n_cols) if xs[c] < b and a < xs[c + 1]])
+                     for i in members for a, b in _segments(block[i], size)] for members in rows]
+    used = [{c for _, _, cols in segments for c in cols} for segments in row_segments]
     rects: list[BBox] = []
-    for r, members in enumerate(rows):
-        spans = list(range(len(xs) - 1))
-        joined: list[list[int]] = [[c] for c in spans]
-        for i in members:
-            for a, b in _segments(block[i], size):
-                cols = [c for c in spans if xs[c] < b and a < xs[c + 1]]
-                if len(cols) > 1:
-                    joined = _join(joined, cols)
+    for r, segments in enumerate(row_segments):
+        joined: list[list[int]] = [[c] for c in range(n_cols)]
+        # A heading centred over columns empty on its row and above it, and written in below
+        # (`2020/21` over its quarters), covers them.
+        above, below = set().union(*used[:r]), set().union(*used[r + 1:])
+        free = {c for c in range(n_cols) if c not in used[r] and c not in above and c in below}
+        for a, b, cols in segments:
+            if cols:
+                c0, c1 = _centred_span(xs, (a + b) / 2, cols[0], cols[-1], free)
+                free -= set(range(c0, c1 + 1))
+                if c1 > c0:
+                    joined = _join(joined, list(range(c0, c1 + 1)))
         for cols in joined:
             rects.append((xs[cols[0]], edges[r], xs[cols[-1] + 1], edges[r + 1]))
     return rects
@@ -529,14 +690,14 @@ def _pixels(scan: Scan, bbox: BBox, margin: int = 0) -> tuple[int, int, int, int
     s = scan.scale
     h, w = scan.gray.shape
     return (max(0, int(bbox[0] * s) - margin), max(0, int(bbox[1] * s) - margin),
-            min(w, int(round(bbox[2] * s)) + margin), min(h, int(round(bbox[3] * s)) + margin))
+            min(w, round(bbox[2] * s) + margin), min(h, round(bbox[3] * s) + margin))
 
 
 def has_text_ink(ink: np.ndarray, text_px: float) -> bool:
     """Whether a cell holds marks the size of text (scanner specks are far smaller)."""
     if ink.size == 0:
         return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     tall = stats[1:, cv2.CC_STAT_HEIGHT] >= 0.35 * text_px
     big = stats[1:, cv2.CC_STAT_AREA] >= 0.02 * text_px * text_px
     return bool((tall & big).any())
@@ -556,11 +717,14 @@ def _words_by_cell(tables: Sequence[Table], words: Sequence[Word]) -> dict[int, 
     return found
 
 
-def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) -> dict[int, list[Word]]:
-    """A second reading of doubtful cells, all in one Tesseract run: their pictures stacked in a column.
+Placed = tuple[Cell, int, int, float, float]  # cell, top and bottom in the strip, shift to page pixels
 
-    Reading the page as sparse text skips short isolated words (`Q2`, `90%`) now and then; read as
-    lines of a block, cell by cell, they come back. Words are returned in page points.
+
+def cell_strip(cells: Sequence[Cell], scan: Scan) -> tuple[np.ndarray, list[Placed]]:
+    """The pictures of cells stacked in one column, to be read in one Tesseract run, cell by cell.
+
+    Reading the page as sparse text skips short isolated words (`Q2`, `90%`) now and then and can
+    drop a leading digit; read as lines of a block, cell by cell, they come back.
     """
     assert scan.clean is not None
     pad = int(4 * scan.scale)
@@ -572,19 +736,23 @@ def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) ->
     width = max(c.shape[1] for *_, c in crops) + 2 * pad
     height = sum(c.shape[0] + 2 * pad for *_, c in crops)
     strip = np.full((height, width), 255, dtype=np.uint8)
-    placed = []
+    placed: list[Placed] = []
     y = 0
     for cell, x0, y0, crop in crops:
         strip[y + pad:y + pad + crop.shape[0], pad:pad + crop.shape[1]] = crop
         placed.append((cell, y + pad, y + pad + crop.shape[0], x0 - pad, y0 - y - pad))
         y += crop.shape[0] + 2 * pad
-    words = parse_tsv(run_tesseract(strip, {**cfg, "psm": 6}, name), scan.scale)
+    return strip, placed
+
+
+def strip_words(tsv: str, placed: Sequence[Placed], scale: float) -> dict[int, list[Word]]:
+    """The words of a cell strip's TSV, per cell (by id), in page points."""
     found: dict[int, list[Word]] = {}
-    for word in words:
-        cy = word.cy * scan.scale
+    for word in parse_tsv(tsv, scale):
+        cy = word.cy * scale
         for cell, top, bottom, dx, dy in placed:
             if top <= cy < bottom:
-                shift_x, shift_y = dx / scan.scale, dy / scan.scale
+                shift_x, shift_y = dx / scale, dy / scale
                 found.setdefault(id(cell), []).append(Word(
                     word.text, word.x0 + shift_x, word.top + shift_y, word.x1 + shift_x, word.bottom + shift_y,
                     word.conf))
@@ -592,37 +760,81 @@ def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) ->
     return found
 
 
-def annotate(tables: Sequence[Table], words: Sequence[Word], scan: Scan, size: float, cfg: dict[str, Any],
-             name: str) -> None:
+def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) -> dict[int, list[Word]]:
+    """A second reading of cells, all in one Tesseract run (see cell_strip)."""
+    if not cells:
+        return {}
+    strip, placed = cell_strip(cells, scan)
+    return strip_words(run_tesseract(strip, {**cfg, "psm": 6}, name), placed, scan.scale)
+
+
+def inked_cells(tables: Sequence[Table], scan: Scan, size: float) -> dict[int, bool]:
+    """Whether each cell (by id) holds marks the size of text."""
+    assert scan.clean_ink is not None
+    text_px = 0.7 * size * scan.scale
+    inked = {}
+    for cell in _cells(tables):
+        x0, y0, x1, y1 = _pixels(scan, cell.bbox)  # type: ignore[arg-type]
+        inked[id(cell)] = has_text_ink(scan.clean_ink[y0:y1, x0:x1], text_px)
+    return inked
+
+
+def _reading(cell: Cell, words: Sequence[Word], size: float) -> tuple[str, float | None]:
+    """(text, lowest word confidence) of a cell read from these words alone."""
+    if not words:
+        return "", None
+    probe = Cell("", cell.row, cell.col, cell.row_span, cell.col_span, cell.page, cell.bbox)
+    fill_text([[probe]], as_chars(words, size))
+    return probe.text, min(w.conf for w in words)
+
+
+def _digits(text: str) -> str:
+    """The digits of a text after the context-free repairs (`Qi` and `Q1` say the same). A `%` wrapped
+    onto a line of its own is missed now and then; the row's unit supplies it, so it is not compared."""
+    from normalise.ocr_repair import repair_text
+
+    return re.sub(r"\D", "", repair_text(text)[0])
+
+
+def combine(first: tuple[str, float | None], second: tuple[str, float | None]) -> tuple[str, float | None]:
+    """One text and confidence from two readings of a cell (the page, and the cell on its own).
+
+    Readings that agree strengthen each other; readings whose figures differ (`1%` / `21%`: reading
+    the page as sparse text can drop a leading digit, with high confidence) make the cell doubtful.
+    """
+    (a, ca), (b, cb) = first, second
+    if ca is None or cb is None:
+        return (a, ca) if cb is None else (b, cb)
+    best = (a, ca) if ca >= cb else (b, cb)
+    if " ".join(a.split()) == " ".join(b.split()):
+        return a, max(ca, cb)
+    if _digits(a) == _digits(b):
+        return best
+    # A reading that holds the other is the fuller one (`80-` / `100` with a line lost, `21%` / `1%`).
+    fuller = a if _digits(b) in _digits(a) else b if _digits(a) in _digits(b) else best[0]
+    return fuller, min(ca, cb, DISAGREEING)
+
+
+def annotate(tables: Sequence[Table], words: Sequence[Word], again: dict[int, list[Word]],
+             inked: dict[int, bool], scan: Scan, size: float) -> None:
     """Confidence, raw text, repairs and a picture for every cell of the page's OCR'd tables.
 
-    A cell with no words is certain (100) when it holds no ink, and unreadable (0) when it holds
-    marks the size of text that neither reading could make out (a blot, a smudged figure).
+    Each cell's two readings (on the page, and on its own in `again`) are combined. A cell with no
+    words is certain (100) when it holds no ink, and unreadable (0) when it holds marks the size
+    of text that no reading made out (a blot, a smudge).
     """
     from normalise.ocr_repair import repair_text  # pure text functions; the vocabulary is data
 
-    assert scan.clean_ink is not None
-    text_px = 0.7 * size * scan.scale
     read = _words_by_cell(tables, words)
-    inked: dict[int, bool] = {}
-    doubtful = []
     for cell in _cells(tables):
-        assert cell.bbox is not None
-        x0, y0, x1, y1 = _pixels(scan, cell.bbox)
-        inked[id(cell)] = has_text_ink(scan.clean_ink[y0:y1, x0:x1], text_px)
-        own = read.get(id(cell), [])
-        if inked[id(cell)] and (not own or min(w.conf for w in own) < cfg["reread_below"]):
-            doubtful.append(cell)
-    again = reread(doubtful, scan, cfg, name) if doubtful else {}
-    for cell in _cells(tables):
-        own, other = read.get(id(cell), []), again.get(id(cell), [])
-        if other and (not own or min(w.conf for w in other) > min(w.conf for w in own)):
-            fill_text([[cell]], as_chars(other, size))
-            own = other
-        if own:
-            cell.confidence = round(min(w.conf for w in own), 1)
-        else:
-            cell.confidence = 0.0 if inked[id(cell)] else 100.0
+        first, second = _reading(cell, read.get(id(cell), []), size), _reading(cell, again.get(id(cell), []), size)
+        text, confidence = combine(first, second)
+        if confidence == DISAGREEING:
+            log.debug("cell (%d, %d) read as %r and as %r", cell.row, cell.col, first[0], second[0])
+        cell.text = text
+        if confidence is None:
+            confidence = 0.0 if inked[id(cell)] else 100.0
+        cell.confidence = round(confidence, 1)
         cell.ocr_text = cell.text
         cell.text, cell.repairs = repair_text(cell.text)
         x0, y0, x1, y1 = _pixels(scan, cell.bbox, margin=int(2 * scan.scale))  # type: ignore[arg-type]
@@ -631,56 +843,93 @@ def annotate(tables: Sequence[Table], words: Sequence[Word], scan: Scan, size: f
 
 
 def repair_header(table: Table, max_rows: int = 6) -> None:
-    """Header cells misread where the row itself says what they are (a quarter between two others)."""
-    from normalise.ocr_repair import repair_quarter_sequence
+    """Header cells misread where the header itself says what they are: a quarter between two
+    others, then a financial year beside its neighbours under a known quarter."""
+    from normalise.ocr_repair import quarter_of, repair_quarter_sequence, repair_year_sequence
 
-    for r in range(min(max_rows, table.n_rows)):
+    rows = range(min(max_rows, table.n_rows))
+    for r in rows:
         cells = table.distinct_cells(r)
         fixed = repair_quarter_sequence([c.text for c in cells], [c.confidence or 0.0 for c in cells])
-        for cell, (text, notes) in zip(cells, fixed, strict=True):
-            if notes:
-                cell.text, cell.repairs = text, [*cell.repairs, *notes]
+        _apply(cells, fixed)
+    quarter_at: dict[int, int] = {}
+    for r in rows:
+        for cell in table.distinct_cells(r):
+            if cell.col_span == 1 and (q := quarter_of(cell.text)):
+                quarter_at[cell.col] = q
+    for r in rows:
+        cells = table.distinct_cells(r)
+        quarters = [quarter_at.get(c.col) if c.col_span == 1 else None for c in cells]
+        _apply(cells, repair_year_sequence([c.text for c in cells], [c.confidence or 0.0 for c in cells], quarters))
 
 
-def _table(rects: Sequence[BBox], page_number: int, words: Sequence[Word], size: float) -> Table | None:
+def _apply(cells: list[Cell], fixed: list[tuple[str, list[str]]]) -> None:
+    for cell, (text, notes) in zip(cells, fixed, strict=True):
+        if notes:
+            cell.text, cell.repairs = text, [*cell.repairs, *notes]
+
+
+def _grid_table(rects: Sequence[BBox], page_number: int, engine: str) -> Table | None:
     grid = grid_from_rects(rects, page_number)
     if not grid or not grid[0]:
         return None
-    x0, top = min(r[0] for r in rects), min(r[1] for r in rects)
-    x1, bottom = max(r[2] for r in rects), max(r[3] for r in rects)
+    bbox = (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
+    return Table(grid=grid, page=page_number, engine=engine, bbox=bbox, pages=[page_number])
+
+
+def _fill(table: Table, words: Sequence[Word], size: float) -> None:
+    """Cell text from the page reading, as geometry.fill_text reads a text layer."""
+    x0, top, x1, bottom = table.bbox  # type: ignore[misc]
     inside = [w for w in words if x0 <= w.cx <= x1 and top <= w.cy <= bottom]
-    fill_text(grid, as_chars(inside, size))
-    table = Table(grid=grid, page=page_number, engine="tesseract", bbox=(x0, top, x1, bottom), pages=[page_number])
+    fill_text(table.grid, as_chars(inside, size))
     table.quality = statistics.fmean(w.conf for w in inside) / 100 if inside else 0.0
-    return table
 
 
-# ---------------------------------------------------------------------------------------------
-# The page
-# ---------------------------------------------------------------------------------------------
+def ruled_tables(scan: Scan, page_number: int, size: float, settings: dict[str, Any]) -> list[Table]:
+    """The page's ruled tables as empty grids (cell rectangles in points), before any OCR."""
+    tables = []
+    for region in table_regions(scan):
+        rects = [tuple(v / scan.scale for v in r) for r in ruled_rects(scan, region, size)]
+        table = _grid_table(rects, page_number, "tesseract") if rects else None  # type: ignore[arg-type]
+        if table is not None and table.n_rows >= settings.get("min_rows", 2) and table.n_cols >= settings.get(
+                "min_cols", 2):
+            tables.append(table)
+    return tables
 
 
-def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[str, Any],
-              name: str = "") -> tuple[list[Table], list[TextLine]]:
-    """Tables and running text of one prepared page from its OCR words."""
+def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[str, Any], name: str = "",
+              tables: list[Table] | None = None, again: dict[int, list[Word]] | None = None) -> tuple[
+        list[Table], list[TextLine]]:
+    """Tables and running text of one prepared page from its OCR words.
+
+    tables: the ruled grids if already found; again: second readings of their cells if already made.
+    A page without ruled tables is read by the alignment of its words.
+    """
     from normalise.ocr_repair import repair_text
 
     cfg = ocr_settings(settings)
-    size = font_size(words)
-    tables: list[Table] = []
-    for region in table_regions(scan):
-        rects = [tuple(v / scan.scale for v in r) for r in ruled_rects(scan, region)]
-        table = _table(rects, page_number, words, size) if rects else None  # type: ignore[arg-type]
-        if table is not None:
-            tables.append(table)
+    size = text_size(scan)
+    if tables is None:
+        tables = ruled_tables(scan, page_number, size, settings)
     if not tables:
-        rects = aligned_rects(words, size)
-        table = _table(rects, page_number, words, size) if rects else None
-        if table is not None:
-            table.engine = "tesseract-aligned"
-            tables.append(table)
-    tables = [t for t in tables if t.n_rows >= settings.get("min_rows", 2) and t.n_cols >= settings.get("min_cols", 2)]
-    annotate(tables, words, scan, size, cfg, name)
+        rects = aligned_rects(words, font_size(words))
+        table = _grid_table(rects, page_number, "tesseract-aligned") if rects else None
+        if table is not None and table.n_rows >= settings.get("min_rows", 2) and table.n_cols >= settings.get(
+                "min_cols", 2):
+            tables = [table]
+    word_size = font_size(words) if words else size
+    for table in tables:
+        _fill(table, words, word_size)
+    inked = inked_cells(tables, scan, size)
+    if again is None:
+        read = _words_by_cell(tables, words)
+        unsure = [
+            cell for cell in _cells(tables) if inked[id(cell)] and (
+                cfg["reread"] == "all" or not read.get(id(cell))
+                or min(w.conf for w in read[id(cell)]) < cfg["reread_below"])
+        ]
+        again = reread(unsure, scan, cfg, name)
+    annotate(tables, words, again, inked, scan, word_size)
     for table in tables:
         repair_header(table)
 
@@ -690,7 +939,7 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[st
 
     text_lines = [
         TextLine(repair_text(text)[0], page_number)
-        for text, _, _ in chars_to_lines(as_chars([w for w in words if outside(w)], size))
+        for text, _, _ in chars_to_lines(as_chars([w for w in words if outside(w)], word_size))
     ]
     return tables, text_lines
 
@@ -701,6 +950,8 @@ def ocr_page(pdf_path: Path, page_number: int, page_width: float, page_height: f
 
     page_width and page_height (points) are the page's size as pdfplumber reports it; pixels are
     converted with the rendered width over page_width, so points agree with text-layer pages.
+    With ruled tables (and `reread: "all"`) the page reading and the cell-by-cell reading are two
+    Tesseract runs side by side: the grid is known from the image before any text is read.
     """
     settings = settings or {}
     cfg = ocr_settings(settings)
@@ -709,6 +960,13 @@ def ocr_page(pdf_path: Path, page_number: int, page_width: float, page_height: f
     dpi = gray.shape[1] / page_width * 72 if page_width else cfg["dpi"]
     scan = prepare(gray, dpi, cfg["max_skew"])
     assert scan.clean is not None
-    words = parse_tsv(run_tesseract(scan.clean, cfg, name), scan.scale)
+    tables = ruled_tables(scan, page_number, text_size(scan), settings)
+    inked = inked_cells(tables, scan, text_size(scan))
+    cells = [cell for cell in _cells(tables) if inked[id(cell)]] if cfg["reread"] == "all" else []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        page_run = pool.submit(run_tesseract, scan.clean, cfg, name)
+        cell_run = pool.submit(reread, cells, scan, cfg, name) if cells else None
+        words = parse_tsv(page_run.result(), scan.scale)
+        again = cell_run.result() if cell_run else None
     log.debug("%s: skew %.2f deg, %d words", name, scan.skew, len(words))
-    return read_scan(scan, words, page_number, settings, name)
+    return read_scan(scan, words, page_number, settings, name, tables or None, again)

@@ -1,4 +1,8 @@
-"""Tables from text PDFs: pdfplumber and camelot propose cell rectangles, a quality check picks one.
+"""Tables from text PDFs: several engines propose cell rectangles, a quality check picks one per region.
+
+Engines: pdfplumber and camelot's lattice read ruling lines; `text_tables` reads the alignment of
+words where a page (or a part of it) has no lines. Every engine only proposes rectangles; the text of
+each cell is read by `geometry.fill_text`, so tables from different engines compare like for like.
 
 Settings follow pdfplumber's habit of one explicit dict (`DEFAULT_SETTINGS`) that callers copy and
 change, so a run's behaviour is visible in one place.
@@ -6,8 +10,11 @@ change, so a run's behaviour is visible in one place.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import warnings
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,21 +22,34 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.table import TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.geometry import chars_to_lines, cut_words, fill_text, grid_from_rects
 from extractors.model import BBox, ExtractedDocument, ExtractionError, Table, TextLine
 from extractors.stitch import stitch_continued_tables
+from extractors.text_tables import TEXT_SETTINGS, find_text_tables, is_number
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SETTINGS: dict[str, Any] = {
-    # "auto": ask camelot only for pages where pdfplumber's best table scores below camelot_below;
-    # "always": run both on every page; "never": pdfplumber alone.
+    # "auto": ask camelot's lattice only for pages with drawn rules both ways where pdfplumber's best
+    # table scores below camelot_below; "always": on every page; "never": pdfplumber alone.
     "camelot": "auto",
     "camelot_below": 0.9,
+    # "auto": read tables from word alignment wherever no ruled table reads well (quality below
+    # ruled_ok); "never": ruled tables only.
+    "text": "auto",
+    "ruled_ok": 0.9,
+    "text_settings": dict(TEXT_SETTINGS),
+    # A text-aligned "table" more than this share of whose columns read as running text is a page
+    # set in columns, not a table.
+    "max_prose": 0.5,
+    # Tables scoring below this are noise (a frame around a paragraph, a grid cut through words).
+    "min_quality": 0.3,
     "min_rows": 2,
     "min_cols": 2,
+    "stitch": True,  # join a table continued on the next page into one
     "pdfplumber_table_settings": {"vertical_strategy": "lines", "horizontal_strategy": "lines"},
 }
 
@@ -39,6 +59,25 @@ class Candidate:
     engine: str
     rects: list[BBox]
     bbox: BBox
+    prose: float = 0.0  # share of the table's columns that read as running text (text engine only)
+
+
+@dataclass
+class PageView:
+    """A page's characters and ruling edges in reading orientation, and the way back to page coordinates.
+
+    A page printed sideways (a landscape table on a portrait page) is read turned upright, so that
+    rows run left to right for every engine; `to_page` maps a box back for lineage.
+    """
+
+    number: int
+    chars: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    bands: list[BBox]  # shaded rectangles: row and title backgrounds
+    marks: list[BBox]  # drawing no table has: slanted lines, long curves, bars of a bar chart
+    bbox: BBox
+    to_page: Callable[[BBox], BBox]
+    turned: bool
 
 
 def _overlap(a: BBox, b: BBox) -> float:
@@ -56,13 +95,177 @@ def _within(ch: dict[str, Any], box: BBox) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def score_table(table: Table, chars: list[dict[str, Any]]) -> float:
+# ---------------------------------------------------------------------------------------------
+# Reading orientation
+# ---------------------------------------------------------------------------------------------
+
+
+def _turn(box: BBox, up: bool) -> BBox:
+    """A box in coordinates turned a quarter so sideways text reads left to right.
+
+    up: the text reads bottom to top (turned anticlockwise on the page).
+    """
+    x0, top, x1, bottom = box
+    return (-bottom, x0, -top, x1) if up else (top, -x1, bottom, -x0)
+
+
+def _unturn(box: BBox, up: bool) -> BBox:
+    x0, top, x1, bottom = box
+    return (top, -x1, bottom, -x0) if up else (-bottom, x0, -top, x1)
+
+
+def _turned_obj(obj: dict[str, Any], up: bool) -> dict[str, Any]:
+    x0, top, x1, bottom = _turn((obj["x0"], obj["top"], obj["x1"], obj["bottom"]), up)
+    out = {**obj, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "width": x1 - x0, "height": bottom - top}
+    if "orientation" in obj:
+        out["orientation"] = "v" if obj["orientation"] == "h" else "h"
+    if "upright" in obj:
+        out["upright"] = True
+    return out
+
+
+def _is_band(rect: dict[str, Any]) -> bool:
+    """A filled, coloured rectangle a few lines high: the background of a row or a title."""
+    colour = rect.get("non_stroking_color")
+    values = colour if isinstance(colour, (tuple, list)) else (colour,)
+    white = all(isinstance(v, (int, float)) and v >= 0.98 for v in values) or (
+        len(values) == 4 and all(isinstance(v, (int, float)) and v <= 0.02 for v in values)  # CMYK white
+    )
+    height = rect["bottom"] - rect["top"]
+    return bool(rect.get("fill")) and not white and 4 <= height <= 60 and rect["x1"] - rect["x0"] >= 50
+
+
+def _box(obj: dict[str, Any]) -> BBox:
+    return (obj["x0"], obj["top"], obj["x1"], obj["bottom"])
+
+
+def chart_marks(page: Any) -> list[BBox]:
+    """Drawing that belongs to charts, not tables: slanted line segments, long curves, and bars.
+
+    Bars: three or more filled rectangles of one width standing on one baseline with different
+    heights (or of one height from one left edge with different lengths), apart from each other.
+    Cell and row backgrounds tile a table instead: side by side, or all the same length.
+    """
+    marks = [
+        _box(ln) for ln in page.lines
+        if abs(ln["x1"] - ln["x0"]) > 1 and abs(ln["bottom"] - ln["top"]) > 1
+    ]
+    marks += [_box(c) for c in page.curves if c["x1"] - c["x0"] > 10 and c["bottom"] - c["top"] > 10]
+    filled = [r for r in page.rects if r.get("fill") and r["x1"] - r["x0"] > 2 and r["bottom"] - r["top"] > 2]
+    for thick, base, far, start, end in (("width", "bottom", "top", "x0", "x1"), ("height", "x0", "x1", "top", "bottom")):
+        groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        for r in filled:
+            if r[thick] < 60:
+                groups.setdefault((round(r[thick] * 2), round(r[base])), []).append(r)
+        for group in groups.values():
+            group.sort(key=lambda r: r[start])
+            apart = all(b[start] - a[end] > 0.5 for a, b in itertools.pairwise(group))
+            if apart and len({round(r[far]) for r in group}) >= 3:
+                marks += [_box(r) for r in group]
+    return marks
+
+
+def page_view(page: Any) -> PageView:
+    """The page in reading orientation: turned a quarter when most of its text runs up or down the page."""
+    chars = page.chars
+    edges = page.edges
+    bands = [r for r in page.rects if _is_band(r)]
+    marks = chart_marks(page)
+    sideways = [ch for ch in chars if not ch.get("upright", True) and ch["text"].strip()]
+    if len(sideways) * 2 <= sum(1 for ch in chars if ch["text"].strip()):
+        return PageView(
+            page.page_number, chars, edges, [_box(r) for r in bands], marks,
+            tuple(page.bbox), lambda box: box, False,
+        )
+    up = sum(1 for ch in sideways if ch.get("matrix", (0, 1))[1] >= 0) * 2 >= len(sideways)
+    return PageView(
+        page.page_number,
+        [_turned_obj(ch, up) for ch in chars],
+        [_turned_obj(e, up) for e in edges],
+        [_turn(_box(r), up) for r in bands],
+        [_turn(m, up) for m in marks],
+        _turn(tuple(page.bbox), up),
+        lambda box: _unturn(box, up),
+        True,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality
+# ---------------------------------------------------------------------------------------------
+
+
+def _cell_chars(table: Table, chars: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    """The characters under each cell (by centre), keyed by the cell's id."""
+    boxes = [cell.bbox for row in table.grid for cell in row if cell.bbox]
+    xs = sorted({b[0] for b in boxes} | {b[2] for b in boxes})
+    ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
+    out: dict[int, list[dict[str, Any]]] = {}
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
+            c = min(bisect_right(xs, cx) - 1, table.n_cols - 1)
+            r = min(bisect_right(ys, cy) - 1, table.n_rows - 1)
+            out.setdefault(id(table.grid[r][c]), []).append(ch)
+    return out
+
+
+def _tabular_inside(cell_chars: list[dict[str, Any]]) -> bool:
+    """Does a cell hold a table of its own, because rules are missing inside the frame (one ruled
+    header over an unruled body, a frame round a whole table)? Either a line with a gap wider than
+    two ems (several columns), or three or more lines of which two are figures (several rows)."""
+    lines: dict[int, list[dict[str, Any]]] = {}
+    for ch in cell_chars:
+        if ch["text"].strip():
+            lines.setdefault(round((ch["top"] + ch["bottom"]) / 4), []).append(ch)  # 2-point bands
+    figures = 0
+    for line in lines.values():
+        line.sort(key=lambda ch: ch["x0"])
+        if any(b["x0"] - a["x1"] > 2.0 * float(b.get("size") or 8.0) for a, b in itertools.pairwise(line)):
+            return True
+        figures += is_number("".join(ch["text"] for ch in line))
+    return len(lines) >= 3 and figures >= 2
+
+
+def _spill(table: Table, chars: list[dict[str, Any]]) -> float:
+    """Share of text on the table's own lines printed just outside its box: rows that carry on
+    past the frame, so the box is a piece of a larger table (a stray rule, a shaded header)."""
+    x0, top, x1, bottom = table.bbox  # type: ignore[misc]
+    inside = outside = 0
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+        if not ch["text"].strip() or not top <= cy <= bottom:
+            continue
+        if x0 <= cx <= x1:
+            inside += 1
+        elif x0 - SPILL_REACH <= cx <= x1 + SPILL_REACH:
+            outside += 1
+    return outside / max(1, inside)
+
+
+SPILL_REACH = 15.0  # points beside a table where text on its lines means the table goes on
+
+
+def _in_chart(table: Table, marks: list[BBox]) -> bool:
+    """Four or more chart marks inside the table's box: axis labels and a legend, not a table."""
+    box = table.bbox
+    assert box is not None
+    inside = sum(1 for m in marks if box[0] <= (m[0] + m[2]) / 2 <= box[2] and box[1] <= (m[1] + m[3]) / 2 <= box[3])
+    return inside >= 4
+
+
+def score_table(
+    table: Table, chars: list[dict[str, Any]], prose: float = 0.0, marks: list[BBox] | None = None
+) -> float:
     """Quality in 0..1: the share of the region's text that lands cleanly in cells of a real grid.
 
     Penalised: words cut by a cell border (a missed or invented column line), grids too small
-    to be tables, and grids that are mostly empty.
+    to be tables, grids that are mostly empty, cells that read as running prose (a paragraph set in
+    two columns lines up like a table but is not one), cells holding a table of their own (rules
+    missing inside the frame), and text on the table's lines just outside it (a frame around
+    part of a larger table). A table drawn over a chart's slanted lines or bars scores 0.
     """
-    if table.n_rows < 2 or table.n_cols < 2 or table.bbox is None:
+    if table.n_rows < 2 or table.n_cols < 2 or table.bbox is None or _in_chart(table, marks or []):
         return 0.0
     inside = [ch for ch in chars if _within(ch, table.bbox)]
     cut, words = cut_words(table.grid, inside)
@@ -71,12 +274,39 @@ def score_table(table: Table, chars: list[dict[str, Any]]) -> float:
     distinct = {id(cell): cell for row in table.grid for cell in row}.values()
     filled = sum(1 for cell in distinct if cell.text) / max(1, len(distinct))
     # A right grid cuts no word at all, so even a few cut words are strong evidence against it.
-    return max(0.0, 1.0 - 25.0 * cut / words) * (0.5 + 0.5 * min(1.0, filled / 0.4))
+    clean = max(0.0, 1.0 - 25.0 * cut / words)
+    per_cell = _cell_chars(table, inside)
+    lumped = sum(len(cs) for cs in per_cell.values() if _tabular_inside(cs)) / max(1, len(inside))
+    spill = min(1.0, 4.0 * _spill(table, chars))
+    return clean * (0.5 + 0.5 * min(1.0, filled / 0.4)) * (1.0 - 0.5 * prose) * (1.0 - lumped) * (1.0 - spill)
 
 
-def _pdfplumber_candidates(page: Any, settings: dict[str, Any]) -> list[Candidate]:
-    found = page.find_tables(table_settings=settings["pdfplumber_table_settings"])
-    return [Candidate("pdfplumber", [tuple(c) for c in t.cells], tuple(t.bbox)) for t in found if t.cells]
+# ---------------------------------------------------------------------------------------------
+# Engines
+# ---------------------------------------------------------------------------------------------
+
+
+class _EdgesOnly:
+    """What pdfplumber's TableFinder reads from a page for the lines strategy: its edges and box."""
+
+    def __init__(self, edges: list[dict[str, Any]], bbox: BBox) -> None:
+        self.edges = edges
+        self.bbox = bbox
+
+
+def _pdfplumber_candidates(view: PageView, settings: dict[str, Any]) -> list[Candidate]:
+    finder = TableFinder(_EdgesOnly(view.edges, view.bbox), settings["pdfplumber_table_settings"])  # type: ignore[arg-type]
+    return [Candidate("pdfplumber", [tuple(c) for c in t.cells], tuple(t.bbox)) for t in finder.tables if t.cells]
+
+
+def _text_candidates(view: PageView, kept: list[Table], settings: dict[str, Any]) -> list[Candidate]:
+    """Tables by word alignment in the text no well-read ruled table holds."""
+    free = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
+    return [
+        Candidate("text", t.rects, t.bbox, t.prose_share)
+        for t in find_text_tables(free, settings["text_settings"], view.bands)
+        if t.prose_share <= settings["max_prose"]
+    ]
 
 
 def _root(parent: dict[tuple[int, int], tuple[int, int]], key: tuple[int, int]) -> tuple[int, int]:
@@ -123,11 +353,18 @@ def _camelot_candidates(path: Path, page_numbers: list[int]) -> dict[int, list[C
     return out
 
 
-def _build(candidate: Candidate, page_number: int, chars: list[dict[str, Any]]) -> Table:
-    grid = grid_from_rects(candidate.rects, page_number)
-    table = Table(grid=grid, page=page_number, engine=candidate.engine, bbox=candidate.bbox, pages=[page_number])
-    fill_text(grid, [ch for ch in chars if _within(ch, candidate.bbox)])
-    table.quality = score_table(table, chars)
+def _has_rules(view: PageView) -> bool:
+    """Drawn rules in both directions, the only thing lattice reads: with none (a borderless page,
+    or only row shading) camelot is not worth its second of rendering."""
+    drawn = [e for e in view.edges if e.get("object_type") == "line" or e.get("stroke")]
+    return sum(e["orientation"] == "v" for e in drawn) >= 2 and sum(e["orientation"] == "h" for e in drawn) >= 2
+
+
+def _build(candidate: Candidate, view: PageView) -> Table:
+    grid = grid_from_rects(candidate.rects, view.number)
+    table = Table(grid=grid, page=view.number, engine=candidate.engine, bbox=candidate.bbox, pages=[view.number])
+    fill_text(grid, [ch for ch in view.chars if _within(ch, candidate.bbox)])
+    table.quality = score_table(table, view.chars, candidate.prose, view.marks)
     return table
 
 
@@ -138,6 +375,20 @@ def _choose(tables: list[Table]) -> list[Table]:
         if all(_overlap(table.bbox, kept.bbox) < 0.5 for kept in chosen):  # type: ignore[arg-type]
             chosen.append(table)
     return sorted(chosen, key=lambda t: (t.bbox[1], t.bbox[0]))  # type: ignore[index]
+
+
+def _to_page(table: Table, view: PageView) -> Table:
+    """Boxes of a table read on a turned page, back in page coordinates for lineage."""
+    if not view.turned:
+        return table
+    seen: set[int] = set()
+    for row in table.grid:
+        for cell in row:
+            if id(cell) not in seen and cell.bbox is not None:
+                seen.add(id(cell))
+                cell.bbox = view.to_page(cell.bbox)
+    table.bbox = view.to_page(table.bbox) if table.bbox else None
+    return table
 
 
 def _open(path: Path) -> Any:
@@ -159,19 +410,25 @@ def _open(path: Path) -> Any:
     return pdf
 
 
+def _ruled_ok(tables: list[Table], settings: dict[str, Any]) -> list[Table]:
+    return [t for t in _choose(tables) if t.quality >= settings["ruled_ok"]]
+
+
 def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> ExtractedDocument:
-    """Read every ruled table and every line of running text of a text PDF."""
+    """Read every table, ruled or not, and every line of running text of a text PDF."""
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
+    settings["text_settings"] = {**TEXT_SETTINGS, **settings.get("text_settings", {})}
     pdf = _open(path)
     with pdf:
-        pages_chars: dict[int, list[dict[str, Any]]] = {}
+        views: dict[int, PageView] = {}
         per_page: dict[int, list[Table]] = {}
+        number = 0
         try:
             for page in pdf.pages:
                 number = page.page_number
-                chars = page.chars
-                pages_chars[number] = chars
-                per_page[number] = [_build(c, number, chars) for c in _pdfplumber_candidates(page, settings)]
+                view = page_view(page)
+                views[number] = view
+                per_page[number] = [_build(c, view) for c in _pdfplumber_candidates(view, settings)]
         except ExtractionError:
             raise
         except Exception as exc:
@@ -180,22 +437,36 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
 
     mode = settings["camelot"]
     if mode != "never":
+        # Lattice reads lines from the rendered page: without vector edges there is nothing for it
+        # to find, and a turned page would come back in camelot's own turned coordinates.
         ask = [
             n for n, tables in per_page.items()
-            if mode == "always" or not tables or max(t.quality for t in tables) < settings["camelot_below"]
+            if mode == "always" or (
+                _has_rules(views[n]) and not views[n].turned
+                and (not tables or max(t.quality for t in tables) < settings["camelot_below"])
+            )
         ]
         if ask:
-            for number, candidates in _camelot_candidates(path, ask).items():
-                per_page[number] += [_build(c, number, pages_chars[number]) for c in candidates]
+            for n, candidates in _camelot_candidates(path, ask).items():
+                per_page[n] += [_build(c, views[n]) for c in candidates]
+
+    if settings["text"] != "never":
+        for n, view in views.items():
+            kept = _ruled_ok(per_page[n], settings)
+            per_page[n] += [_build(c, view) for c in _text_candidates(view, kept, settings)]
 
     tables: list[Table] = []
     text_lines: list[TextLine] = []
-    for number in sorted(per_page):
+    for n in sorted(per_page):
+        view = views[n]
         kept = [
-            t for t in _choose(per_page[number])
+            t for t in _choose(per_page[n])
             if t.n_rows >= settings["min_rows"] and t.n_cols >= settings["min_cols"]
+            and t.quality >= settings["min_quality"]
         ]
-        tables += kept
-        outside = [ch for ch in pages_chars[number] if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
-        text_lines += [TextLine(text, number) for text, _, _ in chars_to_lines(outside)]
-    return ExtractedDocument(path.name, sha256, "pdf", page_count, stitch_continued_tables(tables), text_lines)
+        outside = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
+        text_lines += [TextLine(text, n) for text, _, _ in chars_to_lines(outside)]
+        tables += [_to_page(t, view) for t in kept]
+    if settings["stitch"]:
+        tables = stitch_continued_tables(tables)
+    return ExtractedDocument(path.name, sha256, "pdf", page_count, tables, text_lines)

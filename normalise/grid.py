@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from extractors.model import Cell, Table
 from extractors.stitch import same_row
 from normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
-from normalise.ocr_repair import OcrReading, ocr_table_context, read_ocr_row
+from normalise.ocr_repair import OcrReading, OcrTableContext, label_problem, ocr_table_context, read_ocr_row
 from normalise.periods import Period, financial_year, looks_like_period, parse_period
 from normalise.records import (
     BandRow,
@@ -177,7 +177,7 @@ class GridReader:
         self.table = table
         self.table_index = table_index
         self.out = out
-        self._ocr_columns: tuple[dict[int, float], dict[int, str]] | None = None
+        self._ocr: OcrTableContext | None = None
 
     def lineage(self, cell: Cell, row: int, col: int) -> Lineage:
         return Lineage(cell.page, self.table_index, row, col, cell.bbox, self.table.engine)
@@ -293,13 +293,21 @@ class GridReader:
         cols = sorted(layout.period_columns)
         if not cols or row[cols[0]].confidence is None:
             return {}
-        if self._ocr_columns is None:
-            self._ocr_columns = ocr_table_context(self.table, layout.header_rows, layout.title_rows,
-                                                  layout.period_columns)
-        shares, doubtful = self._ocr_columns
-        readings = read_ocr_row([row[c] for c in cols], label, target_text, [shares[c] for c in cols])
+        if self._ocr is None:
+            self._ocr = ocr_table_context(self.table, layout.header_rows, layout.title_rows,
+                                          layout.period_columns, list(layout.roles))
+        context = self._ocr
+        readings = read_ocr_row([row[c] for c in cols], label, target_text, [context.percent_share[c] for c in cols])
+        label_col = _column(layout, "label")
+        unsure = label_problem(label, row[label_col].confidence) if label_col is not None else ""
+        for col, reason in context.unread.items():
+            if row[col].text and label:  # figures under a header that was not read: kept, not trusted
+                where = self.lineage(row[col], r, col)
+                self.out.quarantine.append(
+                    QuarantineRow(label, "", "", row[col].text, reason, where, row[col].crop_png)
+                )
         return {
-            col: OcrReading(reading.text, reading.repairs, reading.problem or doubtful.get(col, ""))
+            col: OcrReading(reading.text, reading.repairs, reading.problem or context.doubtful.get(col, "") or unsure)
             for col, reading in zip(cols, readings, strict=True)
         }
 

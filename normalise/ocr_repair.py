@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from extractors.model import Cell, Table
 from normalise.cells import ParseError, parse_value_cell
-from normalise.periods import Period
+from normalise.periods import Period, financial_year
 from normalise.values import strip_footnote
 from normalise.vocab import phrase_match, squash, vocabulary
 
@@ -289,36 +289,84 @@ def column_percent_shares(columns: Sequence[Sequence[str]]) -> list[float]:
     return shares
 
 
+def _unlabelled_figures(text: str) -> int:
+    try:
+        return sum(1 for part in parse_value_cell(text) if not part.breakdown and part.value.value is not None)
+    except ParseError:
+        return 0
+
+
+def label_problem(label: str, confidence: float | None) -> str:
+    """Why a measure label read by OCR cannot carry figures: unsure and with hardly a word in it
+    (`4 > 3 years` for `c) > 3 years`), so the figures would go to a measure that does not exist."""
+    if confidence is None or confidence >= OCR_MIN_CONFIDENCE:
+        return ""
+    if len(re.findall(r"[A-Za-z]{3,}", label)) >= 2:
+        return ""
+    return f"measure label read with low OCR confidence ({confidence:.0f}): {label!r}"
+
+
 def read_ocr_row(cells: Sequence[Cell], label: str = "", target_text: str = "",
                  column_percent: Sequence[float] = (), min_confidence: float = OCR_MIN_CONFIDENCE) -> list[OcrReading]:
     """The value cells of one OCR'd row (column order), repaired in the row's context and judged.
 
     A cell is not trusted when the engine was unsure of it (below min_confidence for a figure), when
-    a bare figure in a percentage row may hide a misread `%`, or when one figure covers several
-    period columns (a wall the scan lost would otherwise copy it into each).
+    a bare figure in a percentage row may hide a misread `%`, when one figure covers several period
+    columns (a wall the scan lost would otherwise copy it into each), when it holds several figures
+    without labels, or when its decimals look like a misread point or comma.
     """
-    texts = [cell.text for cell in cells]
-    split = repair_split_phrase(texts)
+    # A merged cell is one text, however many columns it covers: repaired once.
+    distinct = list({id(cell): cell for cell in cells}.values())
+    cleaned = [repair_stray_marks(cell.text) for cell in distinct]
+    split = repair_split_phrase([text for text, _ in cleaned])
     context = percent_context([t for t, _ in split], label, target_text, max(column_percent, default=0.0))
-    readings = []
-    for cell, (text, notes) in zip(cells, split, strict=True):
-        rejoined = bool(notes)
-        text, more = repair_stray_marks(text)
-        notes = notes + more
+    judged: dict[int, OcrReading] = {}
+    for cell, (_, stray), (text, joined) in zip(distinct, cleaned, split, strict=True):
         text, more = repair_percent(text, context)
-        notes = list(cell.repairs) + notes + more
+        notes = list(cell.repairs) + stray + joined + more
         status = phrase_match(strip_footnote(" ".join(text.split()))[0], "status")
         confidence = cell.confidence if cell.confidence is not None else 100.0
         bar = OCR_MIN_STATUS_CONFIDENCE if status else min_confidence
         problem = ""
-        if confidence < bar and not rejoined:
+        if confidence < bar and not joined:
             problem = f"low OCR confidence ({confidence:.0f}): {cell.ocr_text or ''!r}"
         elif reason := ambiguous_percent(text, context):
             problem = reason
         elif cell.col_span > 1 and status is None and text.strip():
             problem = f"one figure across {cell.col_span} period columns of a scan: {text!r}"
-        readings.append(OcrReading(text, notes, problem))
-    return readings
+        elif _unlabelled_figures(text) > 1:
+            # `1 2%` is `12%` with a gap the engine took for a space, or a speck read as `1`.
+            problem = f"several figures without labels in one OCR'd cell: {text!r}"
+        elif re.search(r"\d\.\d{3}(?!\d)", text):
+            problem = f"a thousands comma may have been read as a point: {text!r}"
+        judged[id(cell)] = OcrReading(text, notes, problem)
+    return _lost_points([judged[id(cell)] for cell in cells])
+
+
+def _figure(text: str) -> tuple[float, int] | None:
+    """(value, decimals) of a cell stating one plain figure."""
+    match = re.fullmatch(r"\s*(\d[\d,]*)(?:\.(\d+))?\s*%?\**\s*", text)
+    if not match:
+        return None
+    whole = float(match.group(1).replace(",", "") + ("." + match.group(2) if match.group(2) else ""))
+    return whole, len(match.group(2) or "")
+
+
+def _lost_points(readings: list[OcrReading]) -> list[OcrReading]:
+    """A figure with no decimals about ten times its row's figures with decimals (`5777` among
+    `563.2 524.1`): the decimal point was lost, and the figure cannot be trusted."""
+    figures = [_figure(r.text) if not r.problem else None for r in readings]
+    out = []
+    for k, reading in enumerate(readings):
+        here = figures[k]
+        others = [f[0] for j, f in enumerate(figures) if j != k and f is not None and f[1] > 0]
+        if here is not None and here[1] == 0 and len(others) >= 2:
+            typical = sorted(others)[len(others) // 2]
+            if typical > 0 and here[0] / typical >= 5:
+                reason = f"a decimal point may be lost: {reading.text!r} among figures like {typical:g}"
+                reading = OcrReading(reading.text, reading.repairs, reason)
+        out.append(reading)
+    return out
 
 
 def untrusted_periods(periods: dict[int, Period], header_confidence: dict[int, float]) -> dict[int, str]:
@@ -358,47 +406,143 @@ def untrusted_periods(periods: dict[int, Period], header_confidence: dict[int, f
     return doubtful
 
 
-def ocr_table_context(table: Table, header_rows: int, title_rows: set[int],
-                      period_columns: dict[int, Period]) -> tuple[dict[int, float], dict[int, str]]:
-    """Per period column of an OCR'd table: the share of its figures printed with `%`, and the columns
-    whose period header is not to be trusted (see untrusted_periods)."""
+@dataclass(frozen=True)
+class OcrTableContext:
+    """What an OCR'd table says about its period columns as a whole."""
+
+    percent_share: dict[int, float]  # period column -> share of its figures printed with `%`
+    doubtful: dict[int, str]  # period column -> why its period header is not trusted
+    unread: dict[int, str]  # column that should name a period but was not read -> why
+
+
+def ocr_table_context(table: Table, header_rows: int, title_rows: set[int], period_columns: dict[int, Period],
+                      role_columns: Sequence[int] = ()) -> OcrTableContext:
+    """Per column of an OCR'd table: the share of `%` figures, the period headers not to trust (see
+    untrusted_periods), and the columns among the periods whose header named nothing (`Q4` read as
+    `4` over `"46/17`): their figures are not dropped but quarantined."""
     cols = sorted(period_columns)
     body = range(header_rows, table.n_rows)
     shares = column_percent_shares([[table.grid[r][c].text for r in body] for c in cols])
     confidence: dict[int, float] = {}
-    for col in cols:
+    for col in range(table.n_cols):
         header = [table.grid[r][col] for r in range(header_rows) if r not in title_rows]
         known = [cell.confidence for cell in header if cell.confidence is not None]
         confidence[col] = min(known, default=100.0)
-    return dict(zip(cols, shares, strict=True)), untrusted_periods(period_columns, confidence)
+    unread: dict[int, str] = {}
+    if cols:
+        for col in range(cols[0] - 1, cols[-1] + 2):
+            if not 0 <= col < table.n_cols or col in period_columns or col in role_columns:
+                continue
+            inside = cols[0] < col < cols[-1]
+            if inside or confidence[col] < OCR_MIN_CONFIDENCE:
+                header = " ".join(table.grid[r][col].text for r in range(header_rows) if r not in title_rows)
+                unread[col] = f"period header not read: {header.strip()!r}"
+    doubtful = untrusted_periods(period_columns, {c: confidence[c] for c in cols})
+    return OcrTableContext(dict(zip(cols, shares, strict=True)), doubtful, unread)
 
 
 _QUARTER_CELL = re.compile(r"(?i)^\W*(Qtr|Q|Quarter)\s*\.?\s*([1-4])\W*$")
 
 
+def _next_quarter(q: int) -> int:
+    return q % 4 + 1
+
+
 def repair_quarter_sequence(texts: Sequence[str], confidences: Sequence[float],
                             min_confidence: float = OCR_MIN_CONFIDENCE) -> list[Repaired]:
     """A header row of quarters (`Q1 Q2 Q3 Q4 Q1 ...`) with one cell misread (`a4`, `at`, or nothing):
-    the quarter between its two neighbours, which must be read and run in order around it.
+    the quarter its neighbours imply, when they are read and run in order around it (or, at the end
+    of the run, when the two before it or after it do and the cell was read unsure).
 
     Only a cell the engine was unsure of, or that holds no more than two letters or digits (`as`
-    for `Q3`), is touched, and only when both neighbours are quarters running in order around it.
+    for `Q3`), is touched.
     """
     out: list[Repaired] = [(t, []) for t in texts]
     found = [_QUARTER_CELL.match(t.strip()) for t in texts]
     if sum(1 for m in found if m) < 3:
         return out
-    for k in range(1, len(texts) - 1):
-        before, after = found[k - 1], found[k + 1]
-        if found[k] or not before or not after:
-            continue
+
+    def quarter(i: int) -> int | None:
+        m = found[i] if 0 <= i < len(found) else None
+        return int(m.group(2)) if m else None
+
+    # One cell at a time, again and again: a repaired cell is a neighbour for the next (`a4 ai Q2 Q3`).
+    for k in _fixable(texts, found):
+        if found[k] or len(texts[k].strip()) > 4:
+            continue  # a quarter already, or more than a quarter's worth of text
         if confidences[k] >= min_confidence and len(re.sub(r"\W", "", texts[k])) > 2:
             continue  # read with confidence as something else (`YTD`): not a quarter
-        if len(texts[k].strip()) > 4:
-            continue  # more than a quarter's worth of text: something else is printed there
-        q_before, q_after = int(before.group(2)), int(after.group(2))
-        if q_after != (q_before + 1) % 4 + 1:
+        before, before2, after, after2 = quarter(k - 1), quarter(k - 2), quarter(k + 1), quarter(k + 2)
+        # At the end of the run only a misread (some text, read unsure) is taken: an unreadable
+        # cell there may head another column altogether.
+        misread = bool(texts[k].strip()) and confidences[k] < min_confidence
+        expected = None
+        between = bool(before and after and after == _next_quarter(_next_quarter(before)))
+        ends_run = bool(misread and before and before2 and before == _next_quarter(before2) and after is None)
+        if before and (between or ends_run):
+            expected, side = _next_quarter(before), k - 1
+        elif misread and after and after2 and after2 == _next_quarter(after) and before is None:
+            expected, side = (after + 2) % 4 + 1, k + 1
+        if expected is None:
             continue
-        quarter = f"{before.group(1)}{q_before % 4 + 1}"
-        out[k] = (quarter, [f"{texts[k]!r} -> {quarter!r}: the quarter between {texts[k - 1]!r} and {texts[k + 1]!r}"])
+        prefix = found[side].group(1)  # type: ignore[union-attr]
+        new = f"{prefix}{expected}"
+        out[k] = (new, [f"{texts[k]!r} -> {new!r}: the quarter its neighbours in the header imply"])
+        found[k] = _QUARTER_CELL.match(new)
     return out
+
+
+def _fixable(texts: Sequence[str], found: list[re.Match[str] | None]) -> Iterator[int]:
+    """Indexes of cells not read as quarters, swept left to right until a sweep repairs nothing."""
+    while True:
+        before = sum(1 for m in found if m)
+        for k in range(len(texts)):
+            if not found[k]:
+                yield k
+        if sum(1 for m in found if m) == before:
+            return
+
+
+_YEAR_CELL = re.compile(r"^\W*((?:19|20)?\d{2})\s*[/-]\s*((?:19|20)?\d{2})\W*$")
+
+
+def _year_text(start: int, like: str) -> str:
+    """The financial year starting in `start`, written the way `like` writes one (`17/18`, `2017/18`)."""
+    match = _YEAR_CELL.match(like)
+    assert match is not None
+    first = str(start) if len(match.group(1)) == 4 else f"{start % 100:02d}"
+    second = str(start + 1) if len(match.group(2)) == 4 else f"{(start + 1) % 100:02d}"
+    return f"{first}/{second}"
+
+
+def repair_year_sequence(texts: Sequence[str], confidences: Sequence[float], quarters: Sequence[int | None],
+                         min_confidence: float = OCR_MIN_CONFIDENCE) -> list[Repaired]:
+    """A header row of financial years under (or over) quarters with one cell misread (`1748` for
+    `17/18`): the year its neighbours and its quarter imply (`Q3` after `Q2 17/18` is in 17/18; a
+    `Q1` starts the next year). Only a cell read unsure, of no more than 7 characters, is touched,
+    and only when every neighbour that can tell agrees.
+    """
+    out: list[Repaired] = [(t, []) for t in texts]
+    years = [financial_year(t) if _YEAR_CELL.match(t.strip()) else None for t in texts]
+    if sum(1 for y in years if y) < 3:
+        return out
+    for k, text in enumerate(texts):
+        if years[k] or confidences[k] >= min_confidence or len(text.strip()) > 7 or quarters[k] is None:
+            continue
+        guesses = set()
+        left, right = k - 1, k + 1
+        if left >= 0 and years[left] and quarters[left] and quarters[k] == _next_quarter(quarters[left]):
+            guesses.add(years[left][0] + (quarters[k] == 1))  # type: ignore[index]
+        if right < len(texts) and years[right] and quarters[right] and quarters[right] == _next_quarter(quarters[k]):
+            guesses.add(years[right][0] - (quarters[right] == 1))  # type: ignore[index]
+        if len(guesses) == 1:
+            like = texts[left] if left >= 0 and years[left] else texts[right]
+            new = _year_text(guesses.pop(), like.strip().strip("'\".,"))
+            out[k] = (new, [f"{text!r} -> {new!r}: the year its neighbours and its quarter imply"])
+            years[k] = financial_year(new)
+    return out
+
+
+def quarter_of(text: str) -> int | None:
+    match = _QUARTER_CELL.match(text.strip())
+    return int(match.group(2)) if match else None

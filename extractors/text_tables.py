@@ -1,0 +1,824 @@
+"""Tables without ruling lines, found from how the words line up.
+
+Two questions, both answered from words alone: where is a table (a run of text lines whose gaps
+line up in columns, and that is not prose), and what are its cells (a column separator where many
+lines have a gap and almost no line has a word; text lines joined into one row where a cell's text
+wraps). Like the ruled engines this one only proposes cell rectangles: the text is read by
+`geometry.fill_text`, the same way for every engine.
+
+Lengths are in ems of the words' font size where they are about text (a word space is about 0.25 em),
+so the same settings work for 6-point footnote tables and 12-point slides.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+import numpy as np
+
+from extractors.model import BBox
+
+# Knobs of this engine; extractors.pdf.DEFAULT_SETTINGS["text"] holds the ones a run uses.
+TEXT_SETTINGS: dict[str, Any] = {
+    "word_gap": 0.2,  # em: a wider gap between characters is a space (as geometry.fill_text reads it)
+    "chunk_gap": 0.5,  # em: a wider gap between words may separate two cells
+    "block_gap": 3.0,  # em: a wider blank between lines ends a table
+    "min_support": 2,  # lines with a gap at a column separator
+    "wide_gap": 3.0,  # em: a gap this wide is a column separator even when only one line has it
+    "cross_share": 0.15,  # share of lines whose words may cross a separator (spanning headers, overflow)
+    "merge_gap": 0.8,  # em: a wrapped cell's next line is at most this far below the previous one
+    "min_rows": 2,
+    "min_cols": 2,
+    "prose_words": 5,  # a cell line with this many words or more, mostly letters, reads as prose
+}
+
+_NUMBER = re.compile(r"^[(\[]?[-+–−]?[$£€]?\d[\d.,:/–\-]*%?[)\]]?[*†‡]*$")
+_PERIOD = re.compile(r"^(\d{4}([/–-]\d{2}(\d{2})?)?|\d{2}/\d{2})$")
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    font: str = ""
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    _chunks: dict[float, list[list[Word]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return median(w.size for w in self.words)
+
+
+@dataclass
+class Piece:
+    """Words of one line that fall in one cell: columns first_col..last_col (more than one: spanning)."""
+
+    words: list[Word]
+    first_col: int
+    last_col: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+
+@dataclass
+class Row:
+    lines: list[list[Piece]] = field(default_factory=list)
+    top: float = 0.0
+    bottom: float = 0.0
+
+    def pieces(self) -> list[Piece]:
+        return [p for line in self.lines for p in line]
+
+
+@dataclass
+class TextTable:
+    """A table found by text alignment: cell rectangles and a few facts for the quality check."""
+
+    rects: list[BBox]
+    bbox: BBox
+    n_rows: int
+    n_cols: int
+    prose_share: float  # share of the table's columns that read as running text
+
+
+# ---------------------------------------------------------------------------------------------
+# Characters to words to lines
+# ---------------------------------------------------------------------------------------------
+
+
+def _size(ch: dict[str, Any]) -> float:
+    return float(ch.get("size") or 8.0) or 8.0
+
+
+def group_lines(chars: Sequence[dict[str, Any]], word_gap: float = 0.2) -> list[Line]:
+    """Text lines top to bottom, each a list of words left to right."""
+    # Sideways text (an axis title, a label up a row group) is no line of a table; the cell
+    # reader still reads it in whichever cell it falls.
+    visible = sorted(
+        (ch for ch in chars if ch["text"].strip() and ch.get("upright", True)),
+        key=lambda ch: (ch["top"] + ch["bottom"]) / 2,
+    )
+    rows: list[list[dict[str, Any]]] = []
+    centres: list[float] = []
+    for ch in visible:
+        cy = (ch["top"] + ch["bottom"]) / 2
+        # Compared with the line's first character, so one raised footnote mark does not drift the line.
+        if rows and abs(cy - centres[-1]) <= 0.4 * _size(ch):
+            rows[-1].append(ch)
+        else:
+            rows.append([ch])
+            centres.append(cy)
+    lines = []
+    for row in rows:
+        words: list[Word] = []
+        current: list[dict[str, Any]] = []
+        for ch in sorted(row, key=lambda ch: ch["x0"]):
+            if current and ch["x0"] - current[-1]["x1"] > word_gap * _size(ch):
+                words.append(_word(current))
+                current = []
+            current.append(ch)
+        if current:
+            words.append(_word(current))
+        lines.append(Line(words))
+    return _split_overlapping(lines)
+
+
+def _word(chars: list[dict[str, Any]]) -> Word:
+    return Word(
+        "".join(ch["text"] for ch in chars),
+        min(ch["x0"] for ch in chars),
+        max(ch["x1"] for ch in chars),
+        min(ch["top"] for ch in chars),
+        max(ch["bottom"] for ch in chars),
+        median(_size(ch) for ch in chars),
+        str(chars[0].get("fontname", "")),
+    )
+
+
+def _split_overlapping(lines: list[Line]) -> list[Line]:
+    """Text printed over itself (bold by double printing) reads once: drop words repeated in place."""
+    out = []
+    for line in lines:
+        kept: list[Word] = []
+        for word in line.words:
+            if kept and word.text == kept[-1].text and abs(word.x0 - kept[-1].x0) < 0.5:
+                continue
+            kept.append(word)
+        out.append(Line(kept))
+    return out
+
+
+def chunks(line: Line, chunk_gap: float) -> list[list[Word]]:
+    """Runs of words closer than chunk_gap ems: the candidates for one cell's text on this line.
+
+    A justified line of running text is one run however wide its spaces: all its spaces are
+    stretched alike, where a table row's gaps between cells are wider than its spaces within them.
+    """
+    if chunk_gap not in line._chunks:
+        out: list[list[Word]] = []
+        if _justified(line):
+            out = [list(line.words)]
+        else:
+            for word in line.words:
+                if out and word.x0 - out[-1][-1].x1 <= chunk_gap * max(word.size, out[-1][-1].size):
+                    out[-1].append(word)
+                else:
+                    out.append([word])
+        line._chunks[chunk_gap] = out
+    return line._chunks[chunk_gap]
+
+
+def _justified(line: Line) -> bool:
+    """Six or more words, nearly all of them words rather than figures, with every space the same
+    width to within a seventh of an em and no wider than an em (a row of same-width figures or
+    labels in evenly spaced columns is no prose: its gaps are figures, or wide)."""
+    if len(line.words) < 6 or sum(any(c.isalpha() for c in w.text) for w in line.words) < 0.8 * len(line.words):
+        return False
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(line.words)]
+    return max(gaps) - min(gaps) <= 0.15 * line.size and max(gaps) <= line.size
+
+
+# ---------------------------------------------------------------------------------------------
+# Column separators
+# ---------------------------------------------------------------------------------------------
+
+
+def separators(lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
+    """x positions where at least min_support lines have a gap between cells and few have a word.
+
+    Evidence for a separator is a gap between chunks (wider than a word space) on both sides of it;
+    evidence against is a chunk across it. A few chunks across it are allowed: a header spanning
+    several columns, a long label running into an empty neighbour. A chunk across two separators
+    is a cell spanning columns, and says nothing about the separators under it: they are looked
+    for again without such chunks (a merged `New contract measure` cell repeated down a table).
+    """
+    # Lines of one cell (a section label, a wrapped cell, a paragraph) say nothing about columns.
+    lines = [line for line in lines if len(chunks(line, settings["chunk_gap"])) > 1]
+    if not lines:
+        return []
+    first = _separators_once(lines, settings, lambda run: False)
+    spanning = {id(run) for line in lines for run in chunks(line, settings["chunk_gap"])
+                if sum(1 for s in first if run[0].x0 < s < run[-1].x1) >= 2}
+    if not spanning:
+        return first
+    return _separators_once(lines, settings, lambda run: id(run) in spanning)
+
+
+def _separators_once(lines: Sequence[Line], settings: dict[str, Any], ignore: Any) -> list[float]:
+    left = int(min(line.x0 for line in lines)) - 1
+    right = int(max(line.x1 for line in lines)) + 2
+    across = np.zeros(right - left)
+    support = np.zeros(right - left)
+    wide = np.zeros(right - left)
+    for line in lines:
+        runs = chunks(line, settings["chunk_gap"])
+        for run in runs:
+            if not ignore(run):
+                across[int(run[0].x0) - left + 1 : int(np.ceil(run[-1].x1)) - left] += 1
+        for a, b in itertools.pairwise(runs):
+            gap = slice(int(np.ceil(a[-1].x1)) - left, int(b[0].x0) - left + 1)
+            support[gap] += 1
+            if b[0].x0 - a[-1].x1 >= settings["wide_gap"] * b[0].size:
+                wide[gap] += 1
+    tolerance = max(1, int(settings["cross_share"] * len(lines)))
+    # One line's gap is enough when it is wide and nothing crosses it (a small table: a label and
+    # a figure far apart on the only line that fills both columns). Crossings are allowed up to the
+    # tolerance, or up to half the lines with a gap there (a merged cell's second line repeated
+    # down a table); a column that starts nothing of its own is undone by _own_starts.
+    evidence = (support >= settings["min_support"]) | ((wide >= 1) & (across == 0))
+    ok = evidence & ((across <= tolerance) | (2 * across <= support)) & (support > across)
+    found: list[tuple[float, float]] = []  # (x, chunks across)
+    x = 0
+    while x < len(ok):
+        if not ok[x]:
+            x += 1
+            continue
+        end = x
+        while end + 1 < len(ok) and ok[end + 1]:
+            end += 1
+        # Within the run: the fewest chunks across, then the middle of that stretch.
+        best = across[x : end + 1].min()
+        where = [i for i in range(x, end + 1) if across[i] == best]
+        start, stop = where[0], where[0]
+        while stop + 1 in where:
+            stop += 1
+        found.append((left + (start + stop) / 2, float(best)))
+        x = end + 1
+    return _own_starts(_one_per_gap(found, lines, settings["chunk_gap"]), lines, settings)
+
+
+def _own_starts(seps: list[float], lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
+    """Drop a separator whose column on its right starts no text of its own in min_support lines:
+    it only cuts the tails of long cells of the column on its left."""
+    gap = settings["chunk_gap"]
+    starts = [run[0].x0 for line in lines for run in chunks(line, gap)]
+    kept = list(seps)
+    changed = True
+    while changed:
+        changed = False
+        for i, s in enumerate(kept):
+            right = kept[i + 1] if i + 1 < len(kept) else float("inf")
+            if sum(1 for x in starts if s < x < right) < settings["min_support"]:
+                del kept[i]
+                changed = True
+                break
+    return kept
+
+
+def _one_per_gap(found: list[tuple[float, float]], lines: Sequence[Line], chunk_gap: float) -> list[float]:
+    """Two separators with no cell text between them split one gap: keep the one fewer words cross."""
+    starts_ends = [(run[0].x0, run[-1].x1) for line in lines for run in chunks(line, chunk_gap)]
+    out: list[tuple[float, float]] = []
+    for x, crossing in found:
+        if out and not any(out[-1][0] <= a and b <= x for a, b in starts_ends):
+            if crossing < out[-1][1]:
+                out[-1] = (x, crossing)
+            continue
+        out.append((x, crossing))
+    return [x for x, _ in out]
+
+
+def _column(x: float, seps: Sequence[float]) -> int:
+    return sum(1 for s in seps if s < x)
+
+
+def pieces_of(line: Line, seps: Sequence[float], chunk_gap: float) -> list[Piece]:
+    """The line's cells: one per chunk, a chunk across a separator spanning both columns."""
+    out = [_piece(run, seps) for run in chunks(line, chunk_gap)]
+    merged: list[Piece] = []
+    for piece in out:  # two chunks in one column (justified text, wide spaces) are one cell
+        if merged and merged[-1].last_col >= piece.first_col:
+            prev = merged[-1]
+            merged[-1] = Piece(prev.words + piece.words, prev.first_col, max(prev.last_col, piece.last_col))
+        else:
+            merged.append(piece)
+    return merged
+
+
+def _piece(words: list[Word], seps: Sequence[float]) -> Piece:
+    # A word reaching a separator by less than a character still belongs to its own column.
+    first = _column(words[0].x0 + 0.5 * words[0].size, seps)
+    last = _column(words[-1].x1 - 0.5 * words[-1].size, seps)
+    return Piece(words, first, max(first, last))
+
+
+# ---------------------------------------------------------------------------------------------
+# Where are the tables
+# ---------------------------------------------------------------------------------------------
+
+
+def _crossed(line: Line, seps: Sequence[float], chunk_gap: float) -> int:
+    """How many separators the line's chunks run across."""
+    return sum(1 for s in seps for run in chunks(line, chunk_gap) if run[0].x0 < s < run[-1].x1)
+
+
+def _multi(line: Line, settings: dict[str, Any]) -> bool:
+    return len(chunks(line, settings["chunk_gap"])) > 1
+
+
+def _is_prose_line(line: Line, width: float, settings: dict[str, Any]) -> bool:
+    """A line of running text: one chunk, many words, most of the region's width."""
+    return (
+        not _multi(line, settings)
+        and len(line.words) >= settings["prose_words"]
+        and line.x1 - line.x0 > 0.5 * width
+    )
+
+
+def _on_band(line: Line, block: Sequence[Line], bands: Sequence[BBox]) -> bool:
+    """Is the line printed on a shaded band as wide as the block (a title or section row of the table)?"""
+    left, right = min(ln.x0 for ln in block), max(ln.x1 for ln in block)
+    cy = (line.top + line.bottom) / 2
+    return any(
+        b[1] <= cy <= b[3] and b[0] <= line.x0 and min(b[2], right) - max(b[0], left) >= 0.8 * (right - left)
+        for b in bands
+    )
+
+
+def _has_number(line: Line, settings: dict[str, Any]) -> bool:
+    return any(is_number(" ".join(w.text for w in run)) for run in chunks(line, settings["chunk_gap"]))
+
+
+def _split_repeated_headers(lines: list[Line], settings: dict[str, Any]) -> list[list[Line]]:
+    """Tables stacked one under another repeat their header: each repeat (with its title) starts a table."""
+    parts: list[list[Line]] = [[]]
+    header: set[str] = set()
+    in_header = True
+    for line in lines:
+        text = " ".join(w.text for w in line.words)
+        if _multi(line, settings) and text in header:
+            moved: list[Line] = []
+            while parts[-1] and not _multi(parts[-1][-1], settings) and len(moved) < 2:
+                moved.insert(0, parts[-1].pop())  # the title row above the repeated header
+            parts.append(moved)
+            header, in_header = set(), True
+        if in_header and _multi(line, settings):
+            if _has_number(line, settings):
+                in_header = False
+            else:
+                header.add(text)
+        parts[-1].append(line)
+    return [p for p in parts if p]
+
+
+def _crossing(lines: list[Line], seps: Sequence[float], settings: dict[str, Any], min_words: int = 1) -> float:
+    """Share of the lines with a chunk of at least min_words words across a separator."""
+    gap = settings["chunk_gap"]
+    crossed = sum(
+        1 for ln in lines
+        if any(len(run) >= min_words and any(run[0].x0 < s < run[-1].x1 for s in seps) for run in chunks(ln, gap))
+    )
+    return crossed / max(1, len(lines))
+
+
+def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBox] = ()) -> list[list[Line]]:
+    """Split a block where two tables meet.
+
+    At a single-cell line across the columns: a heading in a larger font, or one whose next rows
+    do not fit the columns above, starts another table (a section row in the table's own size
+    does not). At the edge of a shaded band: a card's shaded title rows, their long texts across
+    the columns of the figures below, are a table of their own (a shaded header row is not).
+    """
+    shaded = [_on_band(ln, [ln], bands) for ln in lines]
+    multi = [_multi(ln, settings) for ln in lines]
+    for i, line in enumerate(lines):
+        heading = not multi[i]
+        # Only the first band edge, with the block starting on the band: a title block on top
+        # (zebra-striped rows have an edge at every row).
+        edge = 0 < i and shaded[0] and shaded[i - 1] and not shaded[i] and all(shaded[:i]) and multi[i]
+        if not heading and not edge:
+            continue
+        above, below = lines[:i], lines[i + 1 :] if heading else lines[i:]
+        near_above = [ln for ln in above if _multi(ln, settings)][-5:]
+        near_below = [ln for ln in below if _multi(ln, settings)][:5]
+        need = 3 if heading else 2
+        if len(near_above) < need or len(near_below) < need:
+            continue
+        if heading:
+            seps = separators(above, settings)
+            if not _crossed(line, seps, settings["chunk_gap"]):
+                continue  # within one column: a wrapped cell or a section label, not a heading
+            bigger = line.size >= 1.15 * median(ln.size for ln in near_above)
+            split = bigger or _crossing(near_below, seps, settings) > 0.5
+        else:
+            band_side, other = (near_above, near_below) if shaded[i - 1] else (near_below, near_above)
+            split = _crossing(band_side, separators(other, settings), settings, min_words=4) > 0
+        if split:
+            rest = [line, *below] if heading else below
+            return [above, *_split_at_headings(rest, settings, bands)]
+    return [lines]
+
+
+def _trim(block: list[Line], settings: dict[str, Any], bands: Sequence[BBox]) -> list[Line]:
+    """Drop leading and trailing lines that are not rows of the table: titles, notes, headings.
+
+    Kept: a single-cell line on a shaded band across the table (its title row), and a trailing line
+    that carries on the last row's wrapped text.
+    """
+    while block:
+        seps = separators(block, settings)
+        first, last = block[0], block[-1]
+        if not _multi(first, settings) and not _on_band(first, block, bands) and not _group_header(block, seps, settings):
+            block = block[1:]
+        elif _multi(first, settings) and (not _aligned(first, seps, settings) or _titled(first, seps, settings)):
+            block = block[1:]
+        elif not _multi(last, settings) and not _on_band(last, block, bands) and not _wraps(block, seps, settings):
+            block = block[:-1]
+        else:
+            break
+    return block
+
+
+def _group_header(block: list[Line], seps: Sequence[float], settings: dict[str, Any]) -> bool:
+    """Is the block's first line (one cell) a header over a group of columns (`Latest statistics`
+    over `Birmingham SN National`): a few words right of the first column, close above a header line?"""
+    if len(block) < 2 or not seps:
+        return False
+    first, nxt = block[0], block[1]
+    return (
+        first.x0 > seps[0]
+        and first.x1 <= max(ln.x1 for ln in block[1:]) + first.size
+        and len(first.words) < settings["prose_words"]
+        and nxt.top - first.bottom <= first.size
+        and _multi(nxt, settings)
+        and not _has_number(nxt, settings)
+    )
+
+
+def _titled(line: Line, seps: Sequence[float], settings: dict[str, Any]) -> bool:
+    """A title line (`Table 2.   Actual and projected numbers for ...`): a sentence across columns."""
+    return any(
+        len(run) >= settings["prose_words"] and any(run[0].x0 < s < run[-1].x1 for s in seps)
+        for run in chunks(line, settings["chunk_gap"])
+    )
+
+
+def _aligned(line: Line, seps: Sequence[float], settings: dict[str, Any]) -> bool:
+    """Does one of the line's gaps hold a column separator?"""
+    runs = chunks(line, settings["chunk_gap"])
+    return any(a[-1].x1 <= s <= b[0].x0 for a, b in itertools.pairwise(runs) for s in seps)
+
+
+def _wraps(block: list[Line], seps: Sequence[float], settings: dict[str, Any]) -> bool:
+    """Is the block's last line (one cell) the wrapped end of the cell above it?"""
+    if len(block) < 2:
+        return False
+    gap = settings["chunk_gap"]
+    last, above = block[-1], block[-2]
+    if last.top - above.bottom > settings["merge_gap"] * last.size or _crossed(last, seps, gap):
+        return False
+    if _crossed(above, seps, gap) or _has_number(last, settings):
+        return False  # the line above runs across the columns: a paragraph, not a cell
+    piece = pieces_of(last, seps, gap)[0]
+    prev = [p for p in pieces_of(above, seps, gap) if p.first_col == piece.first_col == p.last_col]
+    widths = [p.x1 - p.x0 for ln in block for p in pieces_of(ln, seps, gap) if p.first_col == p.last_col == piece.first_col]
+    return bool(prev) and _wrapped(prev[0], piece, max(widths))
+
+
+def find_blocks(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBox] = ()) -> list[list[Line]]:
+    """Runs of lines that line up in columns: split at wide blanks, paragraphs, repeated headers and
+    headings between tables of different columns; titles and notes trimmed off."""
+    regions: list[list[Line]] = []
+    for line in lines:
+        if regions and line.top - regions[-1][-1].bottom <= settings["block_gap"] * line.size:
+            regions[-1].append(line)
+        else:
+            regions.append([line])
+    parts: list[list[Line]] = []
+    for region in regions:
+        width = max(ln.x1 for ln in region) - min(ln.x0 for ln in region)
+        part: list[Line] = []
+        prose_run = 0
+        for line in region:
+            prose_run = prose_run + 1 if _is_prose_line(line, width, settings) else 0
+            if prose_run >= 2:  # a paragraph between two tables ends the first
+                parts.append(part[:-1])
+                part = []
+                continue
+            part.append(line)
+        parts.append(part)
+    out = []
+    for part in parts:
+        for piece in _split_repeated_headers(part, settings):
+            for block in _split_at_headings(piece, settings, bands):
+                block = _trim(block, settings, bands)
+                if sum(1 for ln in block if _multi(ln, settings)) >= settings["min_rows"]:
+                    out.append(block)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows: a wrapped cell's lines are one row
+# ---------------------------------------------------------------------------------------------
+
+
+def is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text.replace(" ", ""))) or text.strip() in {"%", "-", "–", "—"}
+
+
+def is_figure(text: str) -> bool:
+    """A number that is not a year or a period label (`2014/15`, `15/16`, `2009`): body, not header."""
+    return is_number(text) and not _PERIOD.match(text.strip())
+
+
+def _wrapped(prev: Piece, nxt: Piece, width: float) -> bool:
+    """Did the renderer break prev's text here: is prev's line too full for nxt's first word?
+
+    A cell's text wraps only when the next word does not fit, so prev's line and that word are
+    together wider than the cell, which is at least as wide as the column's widest text. A short
+    line followed by another is a list, not a wrapped cell (camelot and tabula read it the same way).
+    Widths rather than right edges, so that centred text is judged the same as left-aligned.
+    """
+    first, last = nxt.words[0], prev.words[-1]
+    if first.font != last.font or abs(first.size - last.size) > 0.5:
+        return False  # a bold section label over a plain row, a heading over its text
+    space = 0.25 * first.size
+    return (prev.x1 - prev.x0) + space + (first.x1 - first.x0) > width or prev.text.endswith("-")
+
+
+def _continues(row: Row, line: list[Piece], gap: float, widths: dict[int, float], settings: dict[str, Any]) -> bool:
+    """Is this line the wrapped continuation of the row's cells rather than a new row?"""
+    size = median(w.size for p in line for w in p.words)
+    if gap > settings["merge_gap"] * size:
+        return False
+    latest: dict[int, Piece] = {}
+    for earlier in row.lines:
+        for piece in earlier:
+            for col in range(piece.first_col, piece.last_col + 1):
+                latest[col] = piece
+    if any(_under_span(p, latest, line) for p in line):
+        # The second line of a merged cell (`New contract measure` / `for 2015/16`) carries on
+        # the cell above it, when the rest of the line carries on too.
+        return all(_under_span(p, latest, line) or _carries_on(p, latest, widths) for p in line)
+    if any(p.last_col != p.first_col for p in line):
+        return False
+    lead = min(latest) if latest else 0
+    label_only = set(latest) == {lead}
+    label = next((p for p in line if p.first_col <= lead), None)
+    if label is not None:
+        if label.first_col < lead or lead not in latest:
+            return False
+        wrapped = _wrapped(latest[lead], label, widths.get(lead, 0.0))
+        if label_only:
+            return wrapped  # a wrapped label, its figures on the last line
+        # Text in the row's first column starts a new row, unless it carries on mid-sentence, or
+        # the line only carries on a few of the row's cells (a group label wrapping down the side).
+        few = 2 * len(line) <= len({p.first_col for p in row.pieces()})
+        if not (wrapped and (label.text[:1].islower() or few)):
+            return False
+    return all(_carries_on(piece, latest, widths) for piece in line)
+
+
+def _under_span(piece: Piece, latest: dict[int, Piece], line: list[Piece]) -> bool:
+    """Is the piece, alone on its line, within the columns of a spanning cell above it and in the
+    same font? (Several pieces under one spanning cell are the sub-headers of a group header.)"""
+    above = latest.get(piece.first_col)
+    return (
+        above is not None and above.last_col > above.first_col
+        and above.first_col <= piece.first_col and piece.last_col <= above.last_col
+        and above.words[-1].font == piece.words[0].font
+        and not any(q is not piece and above.first_col <= q.first_col <= above.last_col for q in line)
+    )
+
+
+def _carries_on(piece: Piece, latest: dict[int, Piece], widths: dict[int, float]) -> bool:
+    """Is the piece the wrapped rest of the one-column cell above it (a figure never is, a unit may be)?"""
+    prev = latest.get(piece.first_col)
+    if prev is None or prev.last_col != prev.first_col or piece.last_col != piece.first_col:
+        return False
+    if piece.text == "%":
+        return True
+    return not is_number(piece.text) and _wrapped(prev, piece, widths.get(piece.first_col, 0.0))
+
+
+def group_rows(piece_lines: list[tuple[Line, list[Piece]]], settings: dict[str, Any]) -> list[Row]:
+    widths: dict[int, float] = {}
+    for _, pieces in piece_lines:
+        for p in pieces:
+            if p.first_col == p.last_col:
+                widths[p.first_col] = max(widths.get(p.first_col, 0.0), p.x1 - p.x0)
+    rows: list[Row] = []
+    for line, pieces in piece_lines:
+        if rows and _continues(rows[-1], pieces, line.top - rows[-1].bottom, widths, settings):
+            rows[-1].lines.append(pieces)
+            rows[-1].bottom = max(rows[-1].bottom, line.bottom)
+        else:
+            rows.append(Row([pieces], line.top, line.bottom))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# A block to cell rectangles
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_prose(piece: Piece, prose_words: int) -> bool:
+    words = piece.text.split()
+    letters = sum(ch.isalpha() for ch in piece.text)
+    return len(words) >= prose_words and letters >= 0.6 * len(piece.text)
+
+
+# A list's bullet or number: one symbol (a private-use glyph of a symbol font too), `(cid:2)`, `3.`, `(b)`, `iv)`.
+_MARKER = re.compile(r"^([^\w\s]|[\ue000-\uf8ff]|\(cid:\d+\)|\(?([0-9]{1,2}|[a-zA-Z]|[ivx]{1,4})[.)])$")
+
+
+def _prose_share(rows: list[Row], prose_words: int) -> float:
+    """Share of the table's columns whose cell lines mostly read as prose.
+
+    A table may have a column of running text (commentary, descriptions) beside its keys and
+    figures; a page set in two columns of running text, or a bulleted or numbered list (a column
+    of markers beside running text), has nothing else.
+    """
+    per_column: dict[int, list[bool]] = {}
+    markers: dict[int, list[bool]] = {}
+    for row in rows:
+        for piece in row.pieces():
+            per_column.setdefault(piece.first_col, []).append(_is_prose(piece, prose_words))
+            markers.setdefault(piece.first_col, []).append(bool(_MARKER.match(piece.text)))
+    columns = [c for c in per_column if sum(markers[c]) * 5 < len(markers[c]) * 3]  # not mostly markers
+    prose = sum(1 for c in columns if sum(per_column[c]) * 2 >= len(per_column[c]))
+    return prose / max(1, len(columns))
+
+
+def _is_section(row: Row, rows: list[Row], bands: Sequence[BBox]) -> bool:
+    """A lone label on a shaded band, or in another font than the labels of the rows with figures."""
+    pieces = row.pieces()
+    if len(pieces) != 1:
+        return False
+    word = pieces[0].words[0]
+    cy = (word.top + word.bottom) / 2
+    if any(b[1] <= cy <= b[3] and b[0] <= word.x0 <= b[2] for b in bands):
+        return True
+    body_fonts = {p.words[0].font for r in rows if len(r.pieces()) > 1 for p in r.pieces() if p.first_col == pieces[0].first_col}
+    return bool(body_fonts) and word.font not in body_fonts
+
+
+def build_table(block: list[Line], settings: dict[str, Any], bands: Sequence[BBox] = ()) -> TextTable | None:
+    seps = separators(block, settings)
+    if not seps:
+        return None
+    piece_lines = [(line, pieces_of(line, seps, settings["chunk_gap"])) for line in block]
+    n_cols = len(seps) + 1
+    used = {c for _, pieces in piece_lines for p in pieces for c in range(p.first_col, p.last_col + 1)}
+    if len(used) < settings["min_cols"]:
+        return None
+    _widen_centred_headers(piece_lines, n_cols)
+    rows = group_rows(piece_lines, settings)
+    if len(rows) < settings["min_rows"]:
+        return None
+    prose = _prose_share(rows, settings["prose_words"])
+
+    left = min(line.x0 for line in block) - 1.0
+    right = max(line.x1 for line in block) + 1.0
+    xs = [left, *seps, right]
+    ys = [rows[0].top - 1.0]
+    for a, b in itertools.pairwise(rows):
+        ys.append((a.bottom + b.top) / 2)
+    ys.append(rows[-1].bottom + 1.0)
+    rects: list[BBox] = []
+    for r, row in enumerate(rows):
+        spans = _row_spans(row, n_cols, _is_section(row, rows, bands))
+        for first, last in spans:
+            rects.append((xs[first], ys[r], xs[last + 1], ys[r + 1]))
+    bbox = (left, ys[0], right, ys[-1])
+    return TextTable(rects, bbox, len(rows), n_cols, prose)
+
+
+def _widen_centred_headers(piece_lines: list[tuple[Line, list[Piece]]], n_cols: int) -> None:
+    """A header centred over several columns (`Thresholds` over `RI Good Outs.`) spans them.
+
+    Only in the header (lines above the first figure): a header wider than the content of the
+    columns it touches, with empty neighbours on its line, centred over the content of a run of
+    columns that the header lines below fill.
+    """
+    first_body = next(
+        (i for i, (_, pieces) in enumerate(piece_lines) if any(is_figure(p.text) for p in pieces)), len(piece_lines)
+    )
+    extent: dict[int, tuple[float, float]] = {}
+    for _, pieces in piece_lines[first_body:]:
+        for p in pieces:
+            if p.first_col == p.last_col:
+                a, b = extent.get(p.first_col, (p.x0, p.x1))
+                extent[p.first_col] = (min(a, p.x0), max(b, p.x1))
+    for i, (_, pieces) in enumerate(piece_lines[: min(first_body, len(piece_lines) - 1)]):
+        below = {c for _, more in piece_lines[i + 1 : first_body] for p in more for c in range(p.first_col, p.last_col + 1)}
+        for p in pieces:
+            others = {c for q in pieces if q is not p for c in range(q.first_col, q.last_col + 1)}
+            best = _centred_span(p, others, below, extent, n_cols)
+            if best:
+                p.first_col, p.last_col = best
+
+
+def _centred_span(
+    p: Piece, taken: set[int], below: set[int], extent: dict[int, tuple[float, float]], n_cols: int
+) -> tuple[int, int] | None:
+    """The widest run of columns round p's own, free on p's line and filled below, that p is centred over."""
+    em = p.words[0].size
+    own = p.first_col
+    if p.last_col == own and (own not in extent or p.x1 - p.x0 <= extent[own][1] - extent[own][0] + 0.5 * em):
+        return None  # no wider than the column it heads
+    best: tuple[int, int] | None = None
+    for a in range(p.first_col, -1, -1):
+        if a < p.first_col and (a in taken or a not in extent):
+            break
+        for b in range(p.last_col, n_cols):
+            if b > p.last_col and (b in taken or b not in extent):
+                break
+            if (a, b) == (p.first_col, p.last_col) or not all(c in below for c in range(a, b + 1)):
+                continue
+            if a not in extent or b not in extent:
+                continue
+            left, right = extent[a][0], extent[b][1]
+            centred = abs((p.x0 + p.x1) / 2 - (left + right) / 2) <= 0.03 * (right - left) + 0.5 * em
+            if centred and (best is None or b - a > best[1] - best[0]):
+                best = (a, b)
+    return best
+
+
+def _row_spans(row: Row, n_cols: int, section: bool = False) -> list[tuple[int, int]]:
+    """Column ranges of the row's cells: spanning pieces merged; a section or title row (a lone
+    label across several columns, or marked as one by `section`) is one cell across the table, as
+    a ruled table prints it."""
+    pieces = row.pieces()
+    lone = len(row.lines) == 1 and len(pieces) == 1
+    if lone and (section or pieces[0].last_col > pieces[0].first_col):
+        first = pieces[0].first_col
+        return [(0, n_cols - 1)] if first == 0 else [(0, first - 1), (first, n_cols - 1)]
+    owner = list(range(n_cols))
+    claimed: set[int] = set()
+    # Widest first: a merged cell's second line inside its columns is part of it, not a rival.
+    for piece in sorted(pieces, key=lambda p: (p.first_col - p.last_col, p.first_col)):
+        cols = set(range(piece.first_col, piece.last_col + 1))
+        inside = [q for q in pieces if q is not piece and cols & set(range(q.first_col, q.last_col + 1))]
+        if piece.last_col > piece.first_col and not cols & claimed and all(
+            q.last_col - q.first_col < piece.last_col - piece.first_col
+            and cols.issuperset(range(q.first_col, q.last_col + 1))
+            for q in inside
+        ):
+            for c in cols:
+                owner[c] = piece.first_col
+            claimed |= cols
+    spans: list[tuple[int, int]] = []
+    for c in range(n_cols):
+        if spans and owner[c] == spans[-1][0]:
+            spans[-1] = (spans[-1][0], c)
+        else:
+            spans.append((c, c))
+    return spans
+
+
+def find_text_tables(
+    chars: Sequence[dict[str, Any]], settings: dict[str, Any] | None = None, bands: Sequence[BBox] = ()
+) -> list[TextTable]:
+    """Every table the page's text alignment shows, as cell rectangles (in the chars' coordinates).
+
+    bands: shaded rectangles of the page (row or title backgrounds), a hint that a line belongs to
+    the table it heads.
+    """
+    settings = {**TEXT_SETTINGS, **(settings or {})}
+    lines = group_lines(chars, settings["word_gap"])
+    out = []
+    for block in find_blocks(lines, settings, bands):
+        table = build_table(block, settings, bands)
+        if table is not None:
+            out.append(table)
+    return out
