@@ -82,6 +82,24 @@ def chars_to_lines(chars: list[dict[str, Any]]) -> list[tuple[str, float, float]
     return out
 
 
+def lines_with_boxes(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Running text as lines, each with its box (x0, top, x1, bottom): headings and footnotes keep a place."""
+    lines: list[list[dict[str, Any]]] = []
+    for ch in sorted(chars, key=lambda ch: (ch["top"], ch["x0"])):
+        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= 0.5 * float(ch.get("size") or 8.0):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    out = []
+    for line in lines:
+        visible = [ch for ch in line if not ch["text"].isspace()]
+        if visible:
+            box = (min(c["x0"] for c in visible), min(c["top"] for c in visible),
+                   max(c["x1"] for c in visible), max(c["bottom"] for c in visible))
+            out.append((_line_text(visible), box))
+    return out
+
+
 def join_wrapped_lines(lines: list[tuple[str, float, float]], cell_x1: float, size: float = 8.0) -> str:
     """Join a cell's lines with one space, except where the renderer broke a word or a range.
 

@@ -25,8 +25,9 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.table import TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors.geometry import chars_to_lines, cut_words, fill_text, grid_from_rects
+from extractors.geometry import cut_words, fill_text, grid_from_rects, lines_with_boxes
 from extractors.model import BBox, ExtractedDocument, ExtractionError, Table, TextLine
+from extractors.ocr import needs_ocr, ocr_enabled, ocr_page
 from extractors.stitch import stitch_continued_tables
 from extractors.text_tables import TEXT_SETTINGS, find_text_tables, is_number
 
@@ -414,6 +415,17 @@ def _ruled_ok(tables: list[Table], settings: dict[str, Any]) -> list[Table]:
     return [t for t in _choose(tables) if t.quality >= settings["ruled_ok"]]
 
 
+def _ocr(
+    path: Path, number: int, size: tuple[float, float], settings: dict[str, Any]
+) -> tuple[list[Table], list[TextLine]]:
+    try:
+        return ocr_page(path, number, size[0], size[1], settings)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # tesseract missing or failing is this file's failure, with its page
+        raise ExtractionError(f"{path.name}: page {number}: OCR failed ({type(exc).__name__}: {exc})") from exc
+
+
 def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> ExtractedDocument:
     """Read every table, ruled or not, and every line of running text of a text PDF."""
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
@@ -422,10 +434,14 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
     with pdf:
         views: dict[int, PageView] = {}
         per_page: dict[int, list[Table]] = {}
+        scanned: dict[int, tuple[float, float]] = {}  # pages with no usable text layer: (width, height)
         number = 0
         try:
             for page in pdf.pages:
                 number = page.page_number
+                if ocr_enabled(settings) and needs_ocr(page, settings):
+                    scanned[number] = (float(page.width), float(page.height))
+                    continue
                 view = page_view(page)
                 views[number] = view
                 per_page[number] = [_build(c, view) for c in _pdfplumber_candidates(view, settings)]
@@ -457,7 +473,12 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
 
     tables: list[Table] = []
     text_lines: list[TextLine] = []
-    for n in sorted(per_page):
+    read_by_ocr = {n: _ocr(path, n, size, settings) for n, size in scanned.items()}
+    for n in sorted(set(per_page) | set(read_by_ocr)):
+        if n in read_by_ocr:  # a scanned page: its tables and lines come from the page image
+            tables += read_by_ocr[n][0]
+            text_lines += read_by_ocr[n][1]
+            continue
         view = views[n]
         kept = [
             t for t in _choose(per_page[n])
@@ -465,7 +486,7 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
             and t.quality >= settings["min_quality"]
         ]
         outside = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
-        text_lines += [TextLine(text, n) for text, _, _ in chars_to_lines(outside)]
+        text_lines += [TextLine(text, n, view.to_page(box)) for text, box in lines_with_boxes(outside)]
         tables += [_to_page(t, view) for t in kept]
     if settings["stitch"]:
         tables = stitch_continued_tables(tables)

@@ -187,6 +187,16 @@ def _split_overlapping(lines: list[Line]) -> list[Line]:
     return out
 
 
+def word_space(lines: Sequence[Line]) -> float:
+    """The page's usual space between two words of a line, in ems (about 0.25 for most fonts)."""
+    gaps = sorted(
+        (b.x0 - a.x1) / b.size
+        for line in lines for a, b in itertools.pairwise(line.words)
+        if 0 < b.x0 - a.x1 < b.size
+    )
+    return gaps[len(gaps) // 2] if gaps else 0.25
+
+
 def chunks(line: Line, chunk_gap: float) -> list[list[Word]]:
     """Runs of words closer than chunk_gap ems: the candidates for one cell's text on this line.
 
@@ -816,6 +826,8 @@ def find_text_tables(
     """
     settings = {**TEXT_SETTINGS, **(settings or {})}
     lines = group_lines(chars, settings["word_gap"])
+    # A font set with wide word spaces needs a wider gap before two words can be two cells.
+    settings["chunk_gap"] = max(settings["chunk_gap"], 1.6 * word_space(lines))
     out = []
     for block in find_blocks(lines, settings, bands):
         table = build_table(block, settings, bands)

@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the pipeline calls as programs: "command package" pairs.
-# LibreOffice converts legacy .doc/.odt/.rtf reports to .docx.
-SYSTEM_PACKAGES=("soffice libreoffice-writer-nogui")
+# LibreOffice converts legacy .doc/.odt/.rtf reports to .docx; Tesseract reads scanned pages.
+SYSTEM_PACKAGES=("soffice libreoffice-writer-nogui" "tesseract tesseract-ocr")
 
 missing=()
 for pair in "${SYSTEM_PACKAGES[@]}"; do
