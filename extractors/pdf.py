@@ -147,13 +147,13 @@ def chart_marks(page: Any) -> list[BBox]:
     heights (or of one height from one left edge with different lengths), apart from each other.
     Cell and row backgrounds tile a table instead: side by side, or all the same length.
     """
-    marks = [
-        _box(ln) for ln in page.lines
-        if abs(ln["x1"] - ln["x0"]) > 1 and abs(ln["bottom"] - ln["top"]) > 1
-    ]
+    marks = [_box(ln) for ln in page.lines if abs(ln["x1"] - ln["x0"]) > 1 and abs(ln["bottom"] - ln["top"]) > 1]
     marks += [_box(c) for c in page.curves if c["x1"] - c["x0"] > 10 and c["bottom"] - c["top"] > 10]
     filled = [r for r in page.rects if r.get("fill") and r["x1"] - r["x0"] > 2 and r["bottom"] - r["top"] > 2]
-    for thick, base, far, start, end in (("width", "bottom", "top", "x0", "x1"), ("height", "x0", "x1", "top", "bottom")):
+    for thick, base, far, start, end in (
+        ("width", "bottom", "top", "x0", "x1"),
+        ("height", "x0", "x1", "top", "bottom"),
+    ):
         groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
         for r in filled:
             if r[thick] < 60:
@@ -175,8 +175,14 @@ def page_view(page: Any) -> PageView:
     sideways = [ch for ch in chars if not ch.get("upright", True) and ch["text"].strip()]
     if len(sideways) * 2 <= sum(1 for ch in chars if ch["text"].strip()):
         return PageView(
-            page.page_number, chars, edges, [_box(r) for r in bands], marks,
-            tuple(page.bbox), lambda box: box, False,
+            page.page_number,
+            chars,
+            edges,
+            [_box(r) for r in bands],
+            marks,
+            tuple(page.bbox),
+            lambda box: box,
+            False,
         )
     up = sum(1 for ch in sideways if ch.get("matrix", (0, 1))[1] >= 0) * 2 >= len(sideways)
     return PageView(
@@ -456,9 +462,12 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
         # Lattice reads lines from the rendered page: without vector edges there is nothing for it
         # to find, and a turned page would come back in camelot's own turned coordinates.
         ask = [
-            n for n, tables in per_page.items()
-            if mode == "always" or (
-                _has_rules(views[n]) and not views[n].turned
+            n
+            for n, tables in per_page.items()
+            if mode == "always"
+            or (
+                _has_rules(views[n])
+                and not views[n].turned
                 and (not tables or max(t.quality for t in tables) < settings["camelot_below"])
             )
         ]
@@ -481,8 +490,10 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
             continue
         view = views[n]
         kept = [
-            t for t in _choose(per_page[n])
-            if t.n_rows >= settings["min_rows"] and t.n_cols >= settings["min_cols"]
+            t
+            for t in _choose(per_page[n])
+            if t.n_rows >= settings["min_rows"]
+            and t.n_cols >= settings["min_cols"]
             and t.quality >= settings["min_quality"]
         ]
         outside = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]

@@ -190,9 +190,7 @@ def _split_overlapping(lines: list[Line]) -> list[Line]:
 def word_space(lines: Sequence[Line]) -> float:
     """The page's usual space between two words of a line, in ems (about 0.25 for most fonts)."""
     gaps = sorted(
-        (b.x0 - a.x1) / b.size
-        for line in lines for a, b in itertools.pairwise(line.words)
-        if 0 < b.x0 - a.x1 < b.size
+        (b.x0 - a.x1) / b.size for line in lines for a, b in itertools.pairwise(line.words) if 0 < b.x0 - a.x1 < b.size
     )
     return gaps[len(gaps) // 2] if gaps else 0.25
 
@@ -246,8 +244,12 @@ def separators(lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
     if not lines:
         return []
     first = _separators_once(lines, settings, lambda run: False)
-    spanning = {id(run) for line in lines for run in chunks(line, settings["chunk_gap"])
-                if sum(1 for s in first if run[0].x0 < s < run[-1].x1) >= 2}
+    spanning = {
+        id(run)
+        for line in lines
+        for run in chunks(line, settings["chunk_gap"])
+        if sum(1 for s in first if run[0].x0 < s < run[-1].x1) >= 2
+    }
     if not spanning:
         return first
     return _separators_once(lines, settings, lambda run: id(run) in spanning)
@@ -367,11 +369,7 @@ def _multi(line: Line, settings: dict[str, Any]) -> bool:
 
 def _is_prose_line(line: Line, width: float, settings: dict[str, Any]) -> bool:
     """A line of running text: one chunk, many words, most of the region's width."""
-    return (
-        not _multi(line, settings)
-        and len(line.words) >= settings["prose_words"]
-        and line.x1 - line.x0 > 0.5 * width
-    )
+    return not _multi(line, settings) and len(line.words) >= settings["prose_words"] and line.x1 - line.x0 > 0.5 * width
 
 
 def _on_band(line: Line, block: Sequence[Line], bands: Sequence[BBox]) -> bool:
@@ -414,7 +412,8 @@ def _crossing(lines: list[Line], seps: Sequence[float], settings: dict[str, Any]
     """Share of the lines with a chunk of at least min_words words across a separator."""
     gap = settings["chunk_gap"]
     crossed = sum(
-        1 for ln in lines
+        1
+        for ln in lines
         if any(len(run) >= min_words and any(run[0].x0 < s < run[-1].x1 for s in seps) for run in chunks(ln, gap))
     )
     return crossed / max(1, len(lines))
@@ -434,7 +433,7 @@ def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Seque
         heading = not multi[i]
         # Only the first band edge, with the block starting on the band: a title block on top
         # (zebra-striped rows have an edge at every row).
-        edge = 0 < i and shaded[0] and shaded[i - 1] and not shaded[i] and all(shaded[:i]) and multi[i]
+        edge = i > 0 and shaded[0] and shaded[i - 1] and not shaded[i] and all(shaded[:i]) and multi[i]
         if not heading and not edge:
             continue
         above, below = lines[:i], lines[i + 1 :] if heading else lines[i:]
@@ -467,9 +466,11 @@ def _trim(block: list[Line], settings: dict[str, Any], bands: Sequence[BBox]) ->
     while block:
         seps = separators(block, settings)
         first, last = block[0], block[-1]
-        if not _multi(first, settings) and not _on_band(first, block, bands) and not _group_header(block, seps, settings):
-            block = block[1:]
-        elif _multi(first, settings) and (not _aligned(first, seps, settings) or _titled(first, seps, settings)):
+        if (
+            not _multi(first, settings)
+            and not _on_band(first, block, bands)
+            and not _group_header(block, seps, settings)
+        ) or (_multi(first, settings) and (not _aligned(first, seps, settings) or _titled(first, seps, settings))):
             block = block[1:]
         elif not _multi(last, settings) and not _on_band(last, block, bands) and not _wraps(block, seps, settings):
             block = block[:-1]
@@ -520,7 +521,9 @@ def _wraps(block: list[Line], seps: Sequence[float], settings: dict[str, Any]) -
         return False  # the line above runs across the columns: a paragraph, not a cell
     piece = pieces_of(last, seps, gap)[0]
     prev = [p for p in pieces_of(above, seps, gap) if p.first_col == piece.first_col == p.last_col]
-    widths = [p.x1 - p.x0 for ln in block for p in pieces_of(ln, seps, gap) if p.first_col == p.last_col == piece.first_col]
+    widths = [
+        p.x1 - p.x0 for ln in block for p in pieces_of(ln, seps, gap) if p.first_col == p.last_col == piece.first_col
+    ]
     return bool(prev) and _wrapped(prev[0], piece, max(widths))
 
 
@@ -623,8 +626,10 @@ def _under_span(piece: Piece, latest: dict[int, Piece], line: list[Piece]) -> bo
     same font? (Several pieces under one spanning cell are the sub-headers of a group header.)"""
     above = latest.get(piece.first_col)
     return (
-        above is not None and above.last_col > above.first_col
-        and above.first_col <= piece.first_col and piece.last_col <= above.last_col
+        above is not None
+        and above.last_col > above.first_col
+        and above.first_col <= piece.first_col
+        and piece.last_col <= above.last_col
         and above.words[-1].font == piece.words[0].font
         and not any(q is not piece and above.first_col <= q.first_col <= above.last_col for q in line)
     )
@@ -698,7 +703,9 @@ def _is_section(row: Row, rows: list[Row], bands: Sequence[BBox]) -> bool:
     cy = (word.top + word.bottom) / 2
     if any(b[1] <= cy <= b[3] and b[0] <= word.x0 <= b[2] for b in bands):
         return True
-    body_fonts = {p.words[0].font for r in rows if len(r.pieces()) > 1 for p in r.pieces() if p.first_col == pieces[0].first_col}
+    body_fonts = {
+        p.words[0].font for r in rows if len(r.pieces()) > 1 for p in r.pieces() if p.first_col == pieces[0].first_col
+    }
     return bool(body_fonts) and word.font not in body_fonts
 
 
@@ -750,7 +757,9 @@ def _widen_centred_headers(piece_lines: list[tuple[Line, list[Piece]]], n_cols: 
                 a, b = extent.get(p.first_col, (p.x0, p.x1))
                 extent[p.first_col] = (min(a, p.x0), max(b, p.x1))
     for i, (_, pieces) in enumerate(piece_lines[: min(first_body, len(piece_lines) - 1)]):
-        below = {c for _, more in piece_lines[i + 1 : first_body] for p in more for c in range(p.first_col, p.last_col + 1)}
+        below = {
+            c for _, more in piece_lines[i + 1 : first_body] for p in more for c in range(p.first_col, p.last_col + 1)
+        }
         for p in pieces:
             others = {c for q in pieces if q is not p for c in range(q.first_col, q.last_col + 1)}
             best = _centred_span(p, others, below, extent, n_cols)
@@ -799,10 +808,14 @@ def _row_spans(row: Row, n_cols: int, section: bool = False) -> list[tuple[int, 
     for piece in sorted(pieces, key=lambda p: (p.first_col - p.last_col, p.first_col)):
         cols = set(range(piece.first_col, piece.last_col + 1))
         inside = [q for q in pieces if q is not piece and cols & set(range(q.first_col, q.last_col + 1))]
-        if piece.last_col > piece.first_col and not cols & claimed and all(
-            q.last_col - q.first_col < piece.last_col - piece.first_col
-            and cols.issuperset(range(q.first_col, q.last_col + 1))
-            for q in inside
+        if (
+            piece.last_col > piece.first_col
+            and not cols & claimed
+            and all(
+                q.last_col - q.first_col < piece.last_col - piece.first_col
+                and cols.issuperset(range(q.first_col, q.last_col + 1))
+                for q in inside
+            )
         ):
             for c in cols:
                 owner[c] = piece.first_col
