@@ -68,18 +68,7 @@ def _line_text(chars: list[dict[str, Any]]) -> str:
 
 def chars_to_lines(chars: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
     """Group characters into lines: (text, x0, x1) per line, top to bottom."""
-    lines: list[list[dict[str, Any]]] = []
-    for ch in sorted(chars, key=lambda ch: (ch["top"], ch["x0"])):
-        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= 0.5 * float(ch.get("size") or 8.0):
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
-    out = []
-    for line in lines:
-        visible = [ch for ch in line if not ch["text"].isspace()]
-        if visible:
-            out.append((_line_text(visible), min(c["x0"] for c in visible), max(c["x1"] for c in visible)))
-    return out
+    return [(text, box[0], box[2]) for text, box in lines_with_boxes(chars)]
 
 
 def lines_with_boxes(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float, float, float, float]]]:
