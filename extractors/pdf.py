@@ -13,12 +13,13 @@ from __future__ import annotations
 import itertools
 import logging
 import warnings
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
@@ -79,6 +80,10 @@ class PageView:
     bbox: BBox
     to_page: Callable[[BBox], BBox]
     turned: bool
+
+    @cached_property
+    def centres(self) -> np.ndarray:
+        return char_centres(self.chars)
 
 
 def _overlap(a: BBox, b: BBox) -> float:
@@ -203,17 +208,24 @@ def page_view(page: Any) -> PageView:
 
 
 def _cell_chars(table: Table, chars: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    """The characters under each cell (by centre), keyed by the cell's id."""
+    """The characters under each cell (by centre), keyed by the cell's id; only cells with a
+    space in their text, the only ones that can hold several columns or rows of their own."""
+    if not chars:
+        return {}
     boxes = [cell.bbox for row in table.grid for cell in row if cell.bbox]
-    xs = sorted({b[0] for b in boxes} | {b[2] for b in boxes})
-    ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
+    xs = np.array(sorted({b[0] for b in boxes} | {b[2] for b in boxes}))
+    ys = np.array(sorted({b[1] for b in boxes} | {b[3] for b in boxes}))
+    cx = np.array([(ch["x0"] + ch["x1"]) / 2 for ch in chars])
+    cy = np.array([(ch["top"] + ch["bottom"]) / 2 for ch in chars])
+    cols = np.minimum(np.searchsorted(xs, cx, side="right") - 1, table.n_cols - 1)
+    rows = np.minimum(np.searchsorted(ys, cy, side="right") - 1, table.n_rows - 1)
     out: dict[int, list[dict[str, Any]]] = {}
-    for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        if xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]:
-            c = min(bisect_right(xs, cx) - 1, table.n_cols - 1)
-            r = min(bisect_right(ys, cy) - 1, table.n_rows - 1)
-            out.setdefault(id(table.grid[r][c]), []).append(ch)
+    inside = (cx >= xs[0]) & (cx <= xs[-1]) & (cy >= ys[0]) & (cy <= ys[-1])
+    for ch, r, c, ok in zip(chars, rows.tolist(), cols.tolist(), inside.tolist(), strict=True):
+        if ok:
+            cell = table.grid[r][c]
+            if " " in cell.text:
+                out.setdefault(id(cell), []).append(ch)
     return out
 
 
@@ -234,20 +246,21 @@ def _tabular_inside(cell_chars: list[dict[str, Any]]) -> bool:
     return len(lines) >= 3 and figures >= 2
 
 
-def _spill(table: Table, chars: list[dict[str, Any]]) -> float:
+def char_centres(chars: list[dict[str, Any]]) -> np.ndarray:
+    """Centres (x, y) of the visible characters, one row each: for box counts over a whole page."""
+    points = [((ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2) for ch in chars if ch["text"].strip()]
+    return np.array(points, dtype=float).reshape(-1, 2)
+
+
+def _spill(table: Table, centres: np.ndarray) -> float:
     """Share of text on the table's own lines printed just outside its box: rows that carry on
     past the frame, so the box is a piece of a larger table (a stray rule, a shaded header)."""
     x0, top, x1, bottom = table.bbox  # type: ignore[misc]
-    inside = outside = 0
-    for ch in chars:
-        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        if not ch["text"].strip() or not top <= cy <= bottom:
-            continue
-        if x0 <= cx <= x1:
-            inside += 1
-        elif x0 - SPILL_REACH <= cx <= x1 + SPILL_REACH:
-            outside += 1
-    return outside / max(1, inside)
+    x, y = centres[:, 0], centres[:, 1]
+    level = (y >= top) & (y <= bottom)
+    inside = int(np.count_nonzero(level & (x >= x0) & (x <= x1)))
+    near = level & (x >= x0 - SPILL_REACH) & (x <= x1 + SPILL_REACH)
+    return (int(np.count_nonzero(near)) - inside) / max(1, inside)
 
 
 SPILL_REACH = 15.0  # points beside a table where text on its lines means the table goes on
@@ -262,7 +275,12 @@ def _in_chart(table: Table, marks: list[BBox]) -> bool:
 
 
 def score_table(
-    table: Table, chars: list[dict[str, Any]], prose: float = 0.0, marks: list[BBox] | None = None
+    table: Table,
+    chars: list[dict[str, Any]],
+    prose: float = 0.0,
+    marks: list[BBox] | None = None,
+    centres: np.ndarray | None = None,
+    ruled: bool = True,
 ) -> float:
     """Quality in 0..1: the share of the region's text that lands cleanly in cells of a real grid.
 
@@ -282,9 +300,11 @@ def score_table(
     filled = sum(1 for cell in distinct if cell.text) / max(1, len(distinct))
     # A right grid cuts no word at all, so even a few cut words are strong evidence against it.
     clean = max(0.0, 1.0 - 25.0 * cut / words)
-    per_cell = _cell_chars(table, inside)
-    lumped = sum(len(cs) for cs in per_cell.values() if _tabular_inside(cs)) / max(1, len(inside))
-    spill = min(1.0, 4.0 * _spill(table, chars))
+    lumped = 0.0
+    if ruled:  # a text table's cells are cut where its words leave gaps: none can hide a table
+        per_cell = _cell_chars(table, inside)
+        lumped = sum(len(cs) for cs in per_cell.values() if _tabular_inside(cs)) / max(1, len(inside))
+    spill = min(1.0, 4.0 * _spill(table, char_centres(chars) if centres is None else centres))
     return clean * (0.5 + 0.5 * min(1.0, filled / 0.4)) * (1.0 - 0.5 * prose) * (1.0 - lumped) * (1.0 - spill)
 
 
@@ -371,7 +391,9 @@ def _build(candidate: Candidate, view: PageView) -> Table:
     grid = grid_from_rects(candidate.rects, view.number)
     table = Table(grid=grid, page=view.number, engine=candidate.engine, bbox=candidate.bbox, pages=[view.number])
     fill_text(grid, [ch for ch in view.chars if _within(ch, candidate.bbox)])
-    table.quality = score_table(table, view.chars, candidate.prose, view.marks)
+    table.quality = score_table(
+        table, view.chars, candidate.prose, view.marks, view.centres, ruled=candidate.engine != "text"
+    )
     return table
 
 

@@ -3,8 +3,14 @@
 Two questions, both answered from words alone: where is a table (a run of text lines whose gaps
 line up in columns, and that is not prose), and what are its cells (a column separator where many
 lines have a gap and almost no line has a word; text lines joined into one row where a cell's text
-wraps). Like the ruled engines this one only proposes cell rectangles: the text is read by
-`geometry.fill_text`, the same way for every engine.
+wraps, that is where the line above was too full for the next word). Like the ruled engines this
+one only proposes cell rectangles: the text is read by `geometry.fill_text`, the same way for
+every engine.
+
+Steps: characters -> words -> lines (`group_lines`); lines -> blocks, split at wide blanks,
+paragraphs, repeated headers and headings, with titles and notes trimmed (`find_blocks`); a block
+-> column separators (`separators`), each line's cells (`pieces_of`), rows (`group_rows`), and
+rectangles with merged cells (`build_table`).
 
 Lengths are in ems of the words' font size where they are about text (a word space is about 0.25 em),
 so the same settings work for 6-point footnote tables and 12-point slides.
@@ -23,7 +29,7 @@ import numpy as np
 
 from extractors.model import BBox
 
-# Knobs of this engine; extractors.pdf.DEFAULT_SETTINGS["text"] holds the ones a run uses.
+# Knobs of this engine; extractors.pdf.DEFAULT_SETTINGS["text_settings"] holds the ones a run uses.
 TEXT_SETTINGS: dict[str, Any] = {
     "word_gap": 0.2,  # em: a wider gap between characters is a space (as geometry.fill_text reads it)
     "chunk_gap": 0.5,  # em: a wider gap between words may separate two cells
@@ -104,6 +110,10 @@ class Row:
     lines: list[list[Piece]] = field(default_factory=list)
     top: float = 0.0
     bottom: float = 0.0
+    # A cell merged down over later rows: column -> index of the last row it covers, and the
+    # pieces of its text printed beside those rows (a group label centred on its rows).
+    down: dict[int, int] = field(default_factory=dict)
+    below: list[Piece] = field(default_factory=list)
 
     def pieces(self) -> list[Piece]:
         return [p for line in self.lines for p in line]
@@ -187,14 +197,6 @@ def _split_overlapping(lines: list[Line]) -> list[Line]:
     return out
 
 
-def word_space(lines: Sequence[Line]) -> float:
-    """The page's usual space between two words of a line, in ems (about 0.25 for most fonts)."""
-    gaps = sorted(
-        (b.x0 - a.x1) / b.size for line in lines for a, b in itertools.pairwise(line.words) if 0 < b.x0 - a.x1 < b.size
-    )
-    return gaps[len(gaps) // 2] if gaps else 0.25
-
-
 def chunks(line: Line, chunk_gap: float) -> list[list[Word]]:
     """Runs of words closer than chunk_gap ems: the candidates for one cell's text on this line.
 
@@ -243,13 +245,22 @@ def separators(lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
     lines = [line for line in lines if len(chunks(line, settings["chunk_gap"])) > 1]
     if not lines:
         return []
+    gap = settings["chunk_gap"]
     first = _separators_once(lines, settings, lambda run: False)
-    spanning = {
-        id(run)
-        for line in lines
-        for run in chunks(line, settings["chunk_gap"])
-        if sum(1 for s in first if run[0].x0 < s < run[-1].x1) >= 2
-    }
+    spanning: set[int] = set()
+    above: list[list[Word]] = []
+    for line in lines:
+        runs = chunks(line, gap)
+        for run in runs:
+            across = sum(1 for s in first if run[0].x0 < s < run[-1].x1)
+            # The next line of a spanning cell, under it and in its font, spans with it.
+            under = any(
+                id(up) in spanning and up[0].x0 <= run[0].x0 and run[-1].x1 <= up[-1].x1 and up[0].font == run[0].font
+                for up in above
+            )
+            if across >= 2 or under:
+                spanning.add(id(run))
+        above = runs
     if not spanning:
         return first
     return _separators_once(lines, settings, lambda run: id(run) in spanning)
@@ -273,11 +284,9 @@ def _separators_once(lines: Sequence[Line], settings: dict[str, Any], ignore: An
                 wide[gap] += 1
     tolerance = max(1, int(settings["cross_share"] * len(lines)))
     # One line's gap is enough when it is wide and nothing crosses it (a small table: a label and
-    # a figure far apart on the only line that fills both columns). Crossings are allowed up to the
-    # tolerance, or up to half the lines with a gap there (a merged cell's second line repeated
-    # down a table); a column that starts nothing of its own is undone by _own_starts.
+    # a figure far apart on the only line that fills both columns).
     evidence = (support >= settings["min_support"]) | ((wide >= 1) & (across == 0))
-    ok = evidence & ((across <= tolerance) | (2 * across <= support)) & (support > across)
+    ok = evidence & (across <= tolerance) & (support > across)
     found: list[tuple[float, float]] = []  # (x, chunks across)
     x = 0
     while x < len(ok):
@@ -422,10 +431,11 @@ def _crossing(lines: list[Line], seps: Sequence[float], settings: dict[str, Any]
 def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBox] = ()) -> list[list[Line]]:
     """Split a block where two tables meet.
 
-    At a single-cell line across the columns: a heading in a larger font, or one whose next rows
-    do not fit the columns above, starts another table (a section row in the table's own size
-    does not). At the edge of a shaded band: a card's shaded title rows, their long texts across
-    the columns of the figures below, are a table of their own (a shaded header row is not).
+    At a single-cell line across the columns: a heading in a larger font, a run of such lines
+    (notes, then a title), or a line whose next rows do not fit the columns above, starts another
+    table (a section row in the table's own size does not). At the edge of a shaded band: a card's
+    shaded title rows, their long texts across the columns of the figures below, are a table of
+    their own (a shaded header row is not).
     """
     shaded = [_on_band(ln, [ln], bands) for ln in lines]
     multi = [_multi(ln, settings) for ln in lines]
@@ -443,11 +453,16 @@ def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Seque
         if len(near_above) < need or len(near_below) < need:
             continue
         if heading:
+            gap = settings["chunk_gap"]
             seps = separators(above, settings)
-            if not _crossed(line, seps, settings["chunk_gap"]):
+            if not _crossed(line, seps, gap):
                 continue  # within one column: a wrapped cell or a section label, not a heading
             bigger = line.size >= 1.15 * median(ln.size for ln in near_above)
-            split = bigger or _crossing(near_below, seps, settings) > 0.5
+            # Two lines across the columns in a row: notes, then the next table's title.
+            notes = i + 1 < len(lines) and not multi[i + 1] and _crossed(lines[i + 1], seps, gap) > 0
+            # The columns below do not fit those above (judged only with enough rows above).
+            misfit = sum(multi[:i]) >= 4 and _crossing(near_below, seps, settings) > 0.5
+            split = bigger or notes or misfit
         else:
             band_side, other = (near_above, near_below) if shaded[i - 1] else (near_below, near_above)
             split = _crossing(band_side, separators(other, settings), settings, min_words=4) > 0
@@ -588,6 +603,18 @@ def _wrapped(prev: Piece, nxt: Piece, width: float) -> bool:
     return (prev.x1 - prev.x0) + space + (first.x1 - first.x0) > width or prev.text.endswith("-")
 
 
+_CONNECTIVES = frozenset({
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "per", "than", "that",
+    "the", "to", "with", "within", "without",
+})
+
+
+def _open_ended(text: str) -> bool:
+    """Does the text stop mid-phrase (`... worker in the`, `Children,`), so that the next line goes on with it?"""
+    last = text.rsplit(" ", 1)[-1]
+    return last in _CONNECTIVES or text.endswith((",", "-", "&", "/", "("))
+
+
 def _continues(row: Row, line: list[Piece], gap: float, widths: dict[int, float], settings: dict[str, Any]) -> bool:
     """Is this line the wrapped continuation of the row's cells rather than a new row?"""
     size = median(w.size for p in line for w in p.words)
@@ -616,9 +643,13 @@ def _continues(row: Row, line: list[Piece], gap: float, widths: dict[int, float]
         # Text in the row's first column starts a new row, unless it carries on mid-sentence, or
         # the line only carries on a few of the row's cells (a group label wrapping down the side).
         few = 2 * len(line) <= len({p.first_col for p in row.pieces()})
-        if not (wrapped and (label.text[:1].islower() or few)):
+        prev_text = latest[lead].text
+        mid_sentence = (not label.text[:1].isupper() and not is_number(prev_text)) or _open_ended(prev_text)
+        if not (wrapped and (mid_sentence or few)):
             return False
-    return all(_carries_on(piece, latest, widths) for piece in line)
+    # A figure under text may be that text's wrapped end (`carried forward from` / `2016/17.`);
+    # a figure under a figure is the next row.
+    return all(_carries_on(piece, latest, widths, True) for piece in line)
 
 
 def _under_span(piece: Piece, latest: dict[int, Piece], line: list[Piece]) -> bool:
@@ -635,14 +666,17 @@ def _under_span(piece: Piece, latest: dict[int, Piece], line: list[Piece]) -> bo
     )
 
 
-def _carries_on(piece: Piece, latest: dict[int, Piece], widths: dict[int, float]) -> bool:
-    """Is the piece the wrapped rest of the one-column cell above it (a figure never is, a unit may be)?"""
+def _carries_on(piece: Piece, latest: dict[int, Piece], widths: dict[int, float], figures: bool = False) -> bool:
+    """Is the piece the wrapped rest of the one-column cell above it? A unit may be (`100` / `%`);
+    a figure only when `figures` allows it and the cell above is text."""
     prev = latest.get(piece.first_col)
     if prev is None or prev.last_col != prev.first_col or piece.last_col != piece.first_col:
         return False
     if piece.text == "%":
         return True
-    return not is_number(piece.text) and _wrapped(prev, piece, widths.get(piece.first_col, 0.0))
+    if is_number(piece.text) and (not figures or is_number(prev.text)):
+        return False
+    return _wrapped(prev, piece, widths.get(piece.first_col, 0.0))
 
 
 def group_rows(piece_lines: list[tuple[Line, list[Piece]]], settings: dict[str, Any]) -> list[Row]:
@@ -656,9 +690,31 @@ def group_rows(piece_lines: list[tuple[Line, list[Piece]]], settings: dict[str, 
         if rows and _continues(rows[-1], pieces, line.top - rows[-1].bottom, widths, settings):
             rows[-1].lines.append(pieces)
             rows[-1].bottom = max(rows[-1].bottom, line.bottom)
+        elif rows and (owner := _merged_down(rows, pieces, widths, settings)) is not None:
+            rows[owner].down[pieces[0].first_col] = len(rows) - 1
+            rows[owner].below += pieces
         else:
             rows.append(Row([pieces], line.top, line.bottom))
     return rows
+
+
+def _merged_down(rows: list[Row], line: list[Piece], widths: dict[int, float], settings: dict[str, Any]) -> int | None:
+    """The earlier row whose cell this lone line carries on, the column empty in the rows since:
+    a group label down the side, centred on the rows it groups, so that its second line falls
+    beside the next row. That cell is merged down over those rows, as a ruled table draws it."""
+    if len(line) != 1 or line[0].last_col != line[0].first_col or is_number(line[0].text):
+        return None
+    piece, col = line[0], line[0].first_col
+    for k in range(len(rows) - 2, -1, -1):
+        if any(p.first_col <= col <= p.last_col for p in rows[k + 1].pieces()):
+            return None
+        above = [p for p in rows[k].pieces() + rows[k].below if p.first_col <= col <= p.last_col]
+        if above:
+            last = max(above, key=lambda p: p.words[0].top)
+            gap = piece.words[0].top - max(w.bottom for w in last.words)
+            close = gap <= settings["merge_gap"] * piece.words[0].size
+            return k if close and last.last_col == col and _wrapped(last, piece, widths.get(col, 0.0)) else None
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -732,10 +788,13 @@ def build_table(block: list[Line], settings: dict[str, Any], bands: Sequence[BBo
         ys.append((a.bottom + b.top) / 2)
     ys.append(rows[-1].bottom + 1.0)
     rects: list[BBox] = []
+    covered = {(r, c) for k, row in enumerate(rows) for c, end in row.down.items() for r in range(k + 1, end + 1)}
     for r, row in enumerate(rows):
-        spans = _row_spans(row, n_cols, _is_section(row, rows, bands))
-        for first, last in spans:
-            rects.append((xs[first], ys[r], xs[last + 1], ys[r + 1]))
+        for first, last in _row_spans(row, n_cols, _is_section(row, rows, bands)):
+            if (r, first) in covered:
+                continue
+            end = row.down.get(first, r) if first == last else r
+            rects.append((xs[first], ys[r], xs[last + 1], ys[end + 1]))
     bbox = (left, ys[0], right, ys[-1])
     return TextTable(rects, bbox, len(rows), n_cols, prose)
 
@@ -839,8 +898,6 @@ def find_text_tables(
     """
     settings = {**TEXT_SETTINGS, **(settings or {})}
     lines = group_lines(chars, settings["word_gap"])
-    # A font set with wide word spaces needs a wider gap before two words can be two cells.
-    settings["chunk_gap"] = max(settings["chunk_gap"], 1.6 * word_space(lines))
     out = []
     for block in find_blocks(lines, settings, bands):
         table = build_table(block, settings, bands)
