@@ -71,21 +71,59 @@ def chars_to_lines(chars: list[dict[str, Any]]) -> list[tuple[str, float, float]
     return [(text, box[0], box[2]) for text, box in lines_with_boxes(chars)]
 
 
-def lines_with_boxes(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Running text as lines, each with its box (x0, top, x1, bottom): headings and footnotes keep a place."""
+def _line_groups(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     lines: list[list[dict[str, Any]]] = []
     for ch in sorted(chars, key=lambda ch: (ch["top"], ch["x0"])):
         if lines and abs(ch["top"] - lines[-1][0]["top"]) <= 0.5 * float(ch.get("size") or 8.0):
             lines[-1].append(ch)
         else:
             lines.append([ch])
+    return lines
+
+
+def lines_with_boxes(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """Running text as lines, each with its box (x0, top, x1, bottom): headings and footnotes keep a place."""
     out = []
-    for line in lines:
+    for line in _line_groups(chars):
         visible = [ch for ch in line if not ch["text"].isspace()]
         if visible:
             box = (min(c["x0"] for c in visible), min(c["top"] for c in visible),
                    max(c["x1"] for c in visible), max(c["bottom"] for c in visible))
             out.append((_line_text(visible), box))
+    return out
+
+
+SEGMENT_GAP = 1.2  # a gap wider than this many font sizes separates two pieces of a line (columns)
+
+
+def line_segments(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """One line's characters cut into pieces at wide gaps: the columns of a table printed without rules."""
+    visible = sorted((ch for ch in chars if not ch["text"].isspace()), key=lambda ch: ch["x0"])
+    pieces: list[list[dict[str, Any]]] = []
+    for ch in visible:
+        size = float(ch.get("size") or 8.0)
+        if pieces and ch["x0"] - pieces[-1][-1]["x1"] <= SEGMENT_GAP * size:
+            pieces[-1].append(ch)
+        else:
+            pieces.append([ch])
+    return [
+        (_line_text(piece), (min(c["x0"] for c in piece), min(c["top"] for c in piece),
+                             max(c["x1"] for c in piece), max(c["bottom"] for c in piece)))
+        for piece in pieces
+    ]
+
+
+def lines_with_segments(
+    chars: list[dict[str, Any]],
+) -> list[tuple[str, tuple[float, float, float, float], list[tuple[str, tuple[float, float, float, float]]]]]:
+    """Like lines_with_boxes, with each line also cut into its pieces (see line_segments)."""
+    out = []
+    for line in _line_groups(chars):
+        visible = [ch for ch in line if not ch["text"].isspace()]
+        if visible:
+            box = (min(c["x0"] for c in visible), min(c["top"] for c in visible),
+                   max(c["x1"] for c in visible), max(c["bottom"] for c in visible))
+            out.append((_line_text(visible), box, line_segments(visible)))
     return out
 
 

@@ -77,6 +77,9 @@ class TextLine:
     bbox: BBox | None = None
     # Word has no positions: the number of the first table after this paragraph (None in PDFs).
     before_table: int | None = None
+    # PDF: the line cut where a gap is wider than a few spaces, each piece with its box. Borderless
+    # layouts (indicator cards) are read from these when no table was found around the line.
+    segments: list[tuple[str, BBox]] = field(default_factory=list)
 
 
 @dataclass

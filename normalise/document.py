@@ -4,6 +4,10 @@ Layouts, tried in this order:
 - `outcome_block`: a small `Ultimate Outcome` / `Objectives` table; it names the outcome of the
   long-list tables after it;
 - `measure_long_list`: measure columns each followed by flag columns (`Existing`, `Target`, `DoT`);
+- `kpi_card`: parts of indicator cards (normalise.cards), found by walking the page's rows, so a
+  card read partly from small tables and partly from running text is one card;
+- `indicator_index`: the report's list of indicators (`KPI 1 | % of ...`): measures only;
+- `rates_table`: a measure per row, period columns beside comparator columns (normalise.rates);
 - `audit_judgements`: period columns over rows named by judgement grades (normalise.audit);
 - `quarterly_grid` / `target_setting`: period columns under a header (normalise.grid);
 - `unknown`: recorded with its reason, and any figure in it quarantined, never guessed into rows.
@@ -13,10 +17,15 @@ from __future__ import annotations
 
 from extractors.model import ExtractedDocument, Table, TextLine
 from normalise.audit import is_audit_table, read_audit_table
+from normalise.cards import Card, card_records, read_cards
 from normalise.grid import GridLayout, GridReader, find_layout, layout_name
+from normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
 from normalise.longlist import find_sides, outcome_block, read_long_list
 from normalise.periods import Period, parse_period
+from normalise.rates import header_rows as rates_header_rows
+from normalise.rates import is_rates_table, read_rates_table
 from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
+from normalise.rows import Row, document_rows
 from normalise.values import parse_cell
 
 REPORT_PERIOD_LINES = 6
@@ -40,6 +49,10 @@ def decide_layout(table: Table) -> tuple[str, str, int]:
     if sides is not None:
         names = ", ".join(repr(side.name) for side in sides[1]) or "one side"
         return "measure_long_list", f"measure columns with flag columns: {names}", sides[0]
+    if is_indicator_index(table):
+        return "indicator_index", "indicator ids beside their names, no figures", 1
+    if is_rates_table(table):
+        return "rates_table", "comparator columns beside period columns", rates_header_rows(table)
     grid = find_layout(table)
     if grid is None:
         return "unknown", "layout not recognised: no header row names periods, no measure long-list", 0
@@ -82,6 +95,62 @@ def report_period(doc: ExtractedDocument) -> Period | None:
     return None
 
 
+def frequency_of(period: Period | None) -> str:
+    """A report covering one month reports monthly, one quarter quarterly (how its measures are reported)."""
+    if period is None:
+        return ""
+    return {"month": "Monthly", "quarter": "Quarterly"}.get(period.type, "")
+
+
+def find_cards(doc: ExtractedDocument) -> tuple[list[Card], list[Row]]:
+    """Indicator cards in a PDF (they need positions), and the document's rows they were read from."""
+    if doc.kind != "pdf":
+        return [], []
+    rows = document_rows(doc)
+    return read_cards(rows), rows
+
+
+def card_tables(cards: list[Card], rows: list[Row]) -> dict[int, str]:
+    """Table number -> the title of the card that read it (its first one)."""
+    claimed: dict[int, str] = {}
+    for card in cards:
+        for row in [card.anchor] if card.anchor else []:
+            if row.table_index:
+                claimed.setdefault(row.table_index, card.title)
+    for row in rows:
+        if row.consumed and row.table_index:
+            owner = next((c.title for c in cards if _card_has(c, row)), "")
+            claimed.setdefault(row.table_index, owner)
+    return claimed
+
+
+def _card_has(card: Card, row: Row) -> bool:
+    return row is card.anchor or any(r.row is row for r in card.rows) or any(c[0] is row for c in card.comparators)
+
+
+def table_layouts(doc: ExtractedDocument, claimed: dict[int, str]) -> list[tuple[str, str, int]]:
+    """(layout, why, header rows) of every table, cards included: what `documents` and inspect show."""
+    decided = []
+    for index, table in enumerate(doc.tables, start=1):
+        if index in claimed:
+            title = claimed[index] or "an indicator card"
+            decided.append(("kpi_card", f"part of the card {title[:60]!r} (header, counts or comparators)", 0))
+        else:
+            decided.append(decide_layout(table))
+    return decided
+
+
+def _quarantine_unread_rows(rows: list[Row], claimed: dict[int, str], out: NormalisedDocument) -> None:
+    """Figures in a card's tables that no part of the card explains go to quarantine, not away."""
+    for row in rows:
+        if row.consumed or row.table_index not in claimed:
+            continue
+        for piece in row.figures:
+            reason = f"table {row.table_index}: a figure beside the card {claimed[row.table_index][:60]!r} " \
+                     "that is not part of its counts or comparators"
+            out.quarantine.append(QuarantineRow("", "", "", piece.text, reason, piece.lineage))
+
+
 def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     out = NormalisedDocument()
     if doc.text_lines:
@@ -93,11 +162,24 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     for line in doc.text_lines:
         if line.text.startswith(("*", "†")):
             out.commentary.append(Commentary("", "footnote", line.text, line.page))
+    frequency = frequency_of(period)
+    cards, rows = find_cards(doc)
+    for card in cards:
+        card_records(card, period, frequency, out)
+    claimed = card_tables(cards, rows)
+    _quarantine_unread_rows(rows, claimed, out)
+    described = {n for card in cards if (n := indicator_number(card.section)) is not None}
     outcome: tuple[str, str] | None = None
-    for index, table in enumerate(doc.tables, start=1):
-        layout, reason, header_rows = decide_layout(table)
+    for index, (table, decided) in enumerate(zip(doc.tables, table_layouts(doc, claimed), strict=True), start=1):
+        layout, reason, header_rows = decided
         out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
-        if layout == "outcome_block":
+        if layout == "kpi_card":
+            continue
+        if layout == "indicator_index":
+            read_indicator_index(table, index, described, out)
+        elif layout == "rates_table":
+            read_rates_table(table, index, doc.text_lines, frequency, out)
+        elif layout == "outcome_block":
             outcome = outcome_block(table)
         elif layout == "measure_long_list":
             read_long_list(table, index, outcome, out)

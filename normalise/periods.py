@@ -14,6 +14,7 @@ MONTHS = {name: i for i, name in enumerate(calendar.month_abbr) if name} | {
     name: i for i, name in enumerate(calendar.month_name) if name
 } | {"Sept": 9}
 
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _FY = re.compile(r"(?<![\d/])(?:FY\s*)?((?:19|20)?\d{2})\s*[/\-–]\s*((?:19|20)?\d{2})(?![\d/])", re.I)
 _QUARTER = re.compile(r"\b(?:Qtr|Q|Quarter)\s*\.?\s*([1-4])\b", re.I)
 _MONTH = re.compile(
@@ -76,12 +77,99 @@ def _day_range(text: str) -> Period | None:
     return Period(match.group(0), "month" if whole else "point_in_time" if start == end else "", start, end)
 
 
+_MONTH_RANGE = re.compile(
+    r"\b(" + _MONTH_NAMES + r")\.?[\s\-'’/]*((?:19|20)?\d{2})\s*(?:[-–—]|to)\s*"
+    r"(" + _MONTH_NAMES + r")\.?[\s\-'’/]*((?:19|20)?\d{2})\b",
+    re.I,
+)
+
+
+def _month_number(name: str) -> int | None:
+    return MONTHS.get(name.title()) or MONTHS.get(name.title()[:3])
+
+
+def months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _month_range(text: str) -> Period | None:
+    """`Jul 2015-Jun 2016`, `Apr 2017 - Mar 2018`: whole months from one to the other.
+
+    Twelve months from April are a financial year, any other twelve a rolling year; other
+    stretches keep no type (their dates say what they are).
+    """
+    match = _MONTH_RANGE.search(text)
+    if not match:
+        return None
+    first, last = _month_number(match.group(1)), _month_number(match.group(3))
+    if first is None or last is None:
+        return None
+    start = date(_year(match.group(2)), first, 1)
+    end = month_end(_year(match.group(4)), last)
+    if end <= start:
+        return None
+    span = months_between(start, end)
+    kind = "financial_year" if span == 12 and first == 4 else "rolling_12_months" if span == 12 else ""
+    return Period(match.group(0), kind, start, end)
+
+
+def add_months(day: date, months: int) -> date:
+    """The first of the month `months` after (or before) the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def fy_start_of(day: date) -> date:
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+_PREVIOUS = re.compile(r"^(?:prev(?:ious)?\.?|last|preceding)\s+(.*)$", re.I)
+_N_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:months?|m)\b", re.I)
+_N_YEAR_AVERAGE = re.compile(r"\((\d)\s*years?\s+average\)", re.I)
+_YTD = re.compile(r"\b(?:YTD|year to date)\b", re.I)
+
+
+def relative_period(text: str, report_month: Period | None) -> Period | None:
+    """Periods printed relative to the report's month, resolved against it.
+
+    `Prev. 12 months average` (or `cumulative`, `rolling`): the twelve months ending the month
+    before the report month. `Prev. YTD`: the financial year to the end of the month before.
+    `Oct-18 (3 Year Average)`: the three years ending that month (no period type fits).
+    """
+    label = " ".join(text.split())
+    if not label:
+        return None
+    average = _N_YEAR_AVERAGE.search(label)
+    if average:
+        month = parse_period(label[: average.start()])
+        if month is None or month.type != "month" or month.end is None:
+            return None
+        start = add_months(month.end, -12 * int(average.group(1)) + 1)
+        return Period(label, "", start, month.end)
+    previous = _PREVIOUS.match(label)
+    if not previous or report_month is None or report_month.start is None:
+        return None
+    last = add_months(report_month.start, -1)
+    end = month_end(last.year, last.month)
+    if _YTD.search(previous.group(1)):
+        start = fy_start_of(last)
+        return Period(label, "year_to_date", start, end)
+    months = _N_MONTHS.search(previous.group(1))
+    if months:
+        count = int(months.group(1))
+        kind = "rolling_12_months" if count == 12 else ""
+        return Period(label, kind, add_months(last, -(count - 1)), end)
+    return None
+
+
 def parse_period(text: str) -> Period | None:
     """A period from one piece of text (a header stack joined by spaces), or None."""
     text = " ".join(text.split())
     if not text:
         return None
     if (stretch := _day_range(text)) is not None:
+        return stretch
+    if (stretch := _month_range(text)) is not None:
         return stretch
     fy = financial_year(text)
     quarter = _QUARTER.search(text)

@@ -1,0 +1,80 @@
+"""A PDF document as one stream of printed rows, top to bottom, whatever found them.
+
+Layouts printed without rules (indicator cards) come out of extraction in pieces: part of a card
+as a small table, part as running text, two cards' parts in one table. Their readers do not care
+which: they walk rows, each a list of pieces with x positions, and keep each piece's lineage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors.model import ExtractedDocument
+from normalise.records import Lineage
+from normalise.values import parse_cell
+
+TEXT_LINE = 0  # Lineage.table_index of a piece read from running text rather than a table
+
+
+@dataclass
+class Piece:
+    text: str
+    x0: float
+    x1: float
+    lineage: Lineage
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def is_figure(self) -> bool:
+        value = parse_cell(self.text)
+        return value.status == "reported" and value.value is not None
+
+
+@dataclass
+class Row:
+    page: int
+    top: float
+    pieces: list[Piece]
+    table_index: int  # 1-based table number, or TEXT_LINE
+    row_index: int  # the table's row, or the running-text line number
+    consumed: bool = field(default=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        return " ".join(piece.text for piece in self.pieces)
+
+    @property
+    def figures(self) -> list[Piece]:
+        return [piece for piece in self.pieces if piece.is_figure]
+
+
+def document_rows(doc: ExtractedDocument) -> list[Row]:
+    """Every table row and running-text line that has a position, in reading order."""
+    rows: list[Row] = []
+    for index, table in enumerate(doc.tables, start=1):
+        for r in range(table.n_rows):
+            pieces = [
+                Piece(" ".join(cell.text.split()), cell.bbox[0], cell.bbox[2],
+                      Lineage(cell.page, index, r, cell.col, cell.bbox, table.engine))
+                for cell in table.distinct_cells(r)
+                if cell.text.strip() and cell.bbox is not None and cell.row == r
+            ]
+            if pieces:
+                tops = [p.lineage.bbox[1] for p in pieces if p.lineage.bbox]
+                rows.append(Row(pieces[0].lineage.page, min(tops), pieces, index, r))
+    for number, line in enumerate(doc.text_lines):
+        if line.bbox is None:
+            continue
+        parts = line.segments or [(line.text, line.bbox)]
+        pieces = [
+            Piece(" ".join(text.split()), box[0], box[2], Lineage(line.page, TEXT_LINE, number, col, box, "text-line"))
+            for col, (text, box) in enumerate(parts)
+            if text.strip()
+        ]
+        if pieces:
+            rows.append(Row(line.page, line.bbox[1], pieces, TEXT_LINE, number))
+    rows.sort(key=lambda row: (row.page, row.top, row.pieces[0].x0))
+    return rows
