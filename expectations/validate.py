@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -38,10 +39,25 @@ def _validator() -> tuple[Any, Any]:
     return load_suite(), batches
 
 
+VALIDATION_COLUMNS = [
+    "source_file", "source_sha256", "suite", "expectation", "expectation_type", "success", "element_count",
+    "unexpected_count", "validated_at",
+]
+
+
 def validate_observations(frame: pd.DataFrame) -> dict[Any, list[str]]:
     """Index label -> the rules that row broke, for every failing row."""
+    return run_suite(frame)[0]
+
+
+def run_suite(frame: pd.DataFrame) -> tuple[dict[Any, list[str]], list[dict[str, Any]]]:
+    """(index label -> the rules that row broke, one result row per expectation).
+
+    The result rows are what Data Docs would show, kept as data so that the warehouse can hold
+    each run's pass rates without GX's HTML (which cannot render offline).
+    """
     if frame.empty:
-        return {}
+        return {}, []
     suite, batches = _validator()
     checked = frame.reset_index(drop=True)
     for column in ("period_start", "period_end"):
@@ -49,22 +65,37 @@ def validate_observations(frame: pd.DataFrame) -> dict[Any, list[str]]:
     batch = batches.get_batch(batch_parameters={"dataframe": checked})
     result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
     broken: dict[Any, list[str]] = {}
+    validated_at = datetime.now()
+    results: list[dict[str, Any]] = []
     for outcome in result.results:
+        rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
+        counts = outcome.result or {}
+        results.append({
+            "suite": suite.name, "expectation": rule, "expectation_type": outcome.expectation_config.type,
+            "success": bool(outcome.success), "element_count": counts.get("element_count", len(checked)),
+            "unexpected_count": counts.get("unexpected_count", 0), "validated_at": validated_at,
+        })
         if outcome.success:
             continue
-        rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
         labels = outcome.result.get("unexpected_index_list")
         if labels is None:  # the expectation itself errored: a bug in the suite, not in the data
             raise RuntimeError(f"expectation {rule!r} could not run: {outcome.exception_info}")
         for position in labels:
             broken.setdefault(frame.index[position], []).append(rule)
-    return broken
+    return broken, results
 
 
 def quarantine_failures(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Move observation rows that break an expectation into the quarantine frame, naming the rules."""
+    """Move observation rows that break an expectation into the quarantine frame, naming the rules.
+
+    The suite's results per expectation come back as the `validation_facts` frame (the loader stamps
+    them with the run).
+    """
     observations = frames["observation_facts"]
-    broken = validate_observations(observations)
+    broken, results = run_suite(observations)
+    stamp = {c: observations[c].iloc[0] for c in ("source_file", "source_sha256")} if results else {}
+    frames = {**frames, "validation_facts": pd.DataFrame([{**stamp, **r} for r in results],
+                                                         columns=VALIDATION_COLUMNS)}
     if not broken:
         return frames
     failing = observations.loc[list(broken)].copy()

@@ -3,6 +3,7 @@
     scorecards ingest PATH... [--warehouse FILE] [--workers N] [--prefect | --no-prefect]
     scorecards export [--warehouse FILE] --out DIR
     scorecards status [--warehouse FILE]
+    scorecards correct FILE --row R --col C (--accept | --reject | --value V | --status S) --why TEXT
     scorecards inspect FILE [--json]
     scorecards serve [--inbox DIR] [--warehouse FILE] [--cron "0 2 * * *"] [--port 4200]
 
@@ -47,6 +48,22 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="what is loaded, failed and quarantined")
     status.add_argument("--warehouse", default=config.warehouse)
 
+    correct = sub.add_parser("correct", help="record a reviewer's decision about one cell (kept in corrections.csv)")
+    correct.add_argument("file", help="the loaded file's name (as in the views' source_file)")
+    correct.add_argument("--row", type=int, required=True, help="the cell's row_index")
+    correct.add_argument("--col", type=int, required=True, help="the cell's col_index")
+    correct.add_argument("--table", type=int, help="table_index (needed only when several tables fit)")
+    correct.add_argument("--breakdown", help="needed only when the cell gives several figures")
+    decision = correct.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--accept", action="store_true", help="take the quarantined figure as read")
+    decision.add_argument("--reject", action="store_true", help="drop the row from observations / quarantine")
+    decision.add_argument("--value", type=float, help="correct: the right figure (percentages in points)")
+    decision.add_argument("--status", default="", help="correct: the right status (not_available, missing, ...)")
+    correct.add_argument("--why", required=True, help="the reason, kept with the decision")
+    correct.add_argument("--who", default=os.environ.get("USER", ""), help="default: %(default)s")
+    correct.add_argument("--warehouse", default=config.warehouse)
+    correct.add_argument("--corrections", default=config.corrections, help="CSV to record in (%(default)s)")
+
     inspect = sub.add_parser("inspect", help="show every table found in one file and how it was read")
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--json", action="store_true", help="a JSON list of tables, each with its rows")
@@ -90,12 +107,12 @@ def run_ingest(args: argparse.Namespace) -> int:
         from flows.ingest import ingest
 
         summary = ingest([str(p) for p in args.paths], args.warehouse, progress=not args.quiet,
-                         settings=settings, workers=args.workers)
+                         settings=settings, workers=args.workers, corrections=args.config.corrections)
     else:
         from flows.pipeline import ingest_files
 
         summary = ingest_files(args.paths, args.warehouse, progress=not args.quiet, settings=settings,
-                               workers=args.workers)
+                               workers=args.workers, corrections=args.config.corrections)
     elapsed = time.perf_counter() - started
     for outcome in summary.outcomes:
         if outcome.status == "failed":
@@ -124,6 +141,29 @@ def run_status(args: argparse.Namespace) -> int:
     for title, frame in report.items():
         _print_table(title, frame.to_dict("records"))
     return 0
+
+
+def run_correct(args: argparse.Namespace) -> int:
+    """Check the decision against the warehouse, record it in the CSV (the record), then apply it."""
+    from warehouse import open_warehouse
+    from warehouse.corrections import record_in_csv
+
+    if not Path(args.warehouse).exists():
+        raise FileNotFoundError(f"no warehouse at {args.warehouse}")
+    action = "accept" if args.accept else "reject" if args.reject else "correct"
+    with open_warehouse(args.warehouse) as wh:
+        try:
+            correction = wh.new_correction(
+                Path(args.file).name, args.row, args.col, action, table_index=args.table, breakdown=args.breakdown,
+                new_value=args.value, new_status=args.status, who=args.who, why=args.why)
+            record_in_csv(Path(args.corrections), correction)
+        except ValueError as exc:
+            print(f"scorecards: {exc}", file=sys.stderr)
+            return 2
+        state = wh.record_correction(correction)
+    print(f"correction {correction.correction_id}: {state['state']} ({state['state_reason']}); "
+          f"recorded in {args.corrections}")
+    return 0 if state["state"] == "applied" else 1
 
 
 def run_inspect(args: argparse.Namespace) -> int:
@@ -178,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commands = {
             "ingest": run_ingest, "export": run_export, "status": run_status, "inspect": run_inspect,
-            "serve": run_serve,
+            "serve": run_serve, "correct": run_correct,
         }
         return commands[args.command](args)
     except FileNotFoundError as exc:

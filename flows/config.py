@@ -11,6 +11,7 @@ line options override both.
     workers = 1                      # extraction processes (loading stays one writer)
     ocr = true                       # OCR pages without a text layer
     conversion_timeout = 120         # seconds LibreOffice may take per legacy file
+    corrections = "corrections.csv"  # reviewers' decisions, kept under version control
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Config:
     workers: int = 1
     ocr: bool = True
     conversion_timeout: float = 120.0
+    corrections: str = "corrections.csv"
 
     def extract_settings(self) -> dict[str, Any]:
         """The part of the configuration the extractors read."""

@@ -3,6 +3,10 @@
 Each file's steps run as tasks (extract, normalise, validate, load). With several workers the
 extraction steps run in a process pool instead (tasks in threads would share one core under the
 GIL) and only the loads are tasks: the DuckDB writer stays one.
+
+Reviewers' corrections: `corrections` names the CSV to copy into the warehouse before loading; each
+load re-applies the warehouse's decisions for its file either way (the warehouse does it, inside
+the load's transaction), and orphaned corrections are printed at the end of the run.
 """
 
 from __future__ import annotations
@@ -36,18 +40,22 @@ TASK_STEPS = {
 def _publish(summary: pipeline.RunSummary, title: str) -> None:
     totals = summary.totals
     row = {"files seen": totals["files"], **{k: totals[k] for k in
-           ("new", "changed", "unchanged", "loaded", "failed", "quarantined")}}
+           ("new", "changed", "unchanged", "loaded", "failed", "quarantined", "corrections applied",
+            "corrections orphaned")}}
     create_table_artifact(key="ingest-run", table=[row], description=title)
+    for line in summary.orphaned_corrections:
+        print(f"orphaned {line}")
 
 
 @flow(name="ingest", log_prints=True)
 def ingest(
     paths: list[str], warehouse: str = "warehouse.duckdb", progress: bool = False,
-    settings: dict[str, Any] | None = None, workers: int = 1,
+    settings: dict[str, Any] | None = None, workers: int = 1, corrections: str | None = None,
 ) -> pipeline.RunSummary:
     """Ingest report files and folders into the warehouse; returns every file's outcome."""
     summary = pipeline.ingest_files(
-        [Path(p) for p in paths], warehouse, TASK_STEPS, progress, settings, workers, mode="prefect"
+        [Path(p) for p in paths], warehouse, TASK_STEPS, progress, settings, workers, mode="prefect",
+        corrections=corrections,
     )
     for outcome in summary.outcomes:
         if outcome.status == "failed":
@@ -59,9 +67,11 @@ def ingest(
 @flow(name="nightly-ingest", log_prints=True)
 def nightly_ingest(
     inbox: str, warehouse: str = "warehouse.duckdb", workers: int = 1, settings: dict[str, Any] | None = None,
+    corrections: str | None = None,
 ) -> dict[str, int]:
     """Ingest whatever arrived in the inbox: new and changed files by content, the rest skipped unread."""
-    summary = pipeline.ingest_files([Path(inbox)], warehouse, TASK_STEPS, False, settings, workers, mode="nightly")
+    summary = pipeline.ingest_files([Path(inbox)], warehouse, TASK_STEPS, False, settings, workers, mode="nightly",
+                                    corrections=corrections)
     for outcome in summary.outcomes:
         if outcome.status == "failed":
             print(f"failed: {outcome.reason}")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
+import time
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -25,8 +27,12 @@ import pandas as pd
 
 from extractors import SUPPORTED_SUFFIXES, ExtractedDocument, ExtractionError, extract
 from normalise.document import normalise_document
+from normalise.rag import RagBand, rag_fields
 from normalise.records import NormalisedDocument, flat
 from warehouse import open_warehouse
+
+CROP_SCALE = 2.0  # pixels per PDF point: small text stays legible in a review page
+CROP_MARGIN = 4.0  # points around the cell, so its ruling lines show
 
 log = logging.getLogger("scorecards")
 
@@ -51,6 +57,9 @@ class RunSummary:
     started_at: datetime = field(default_factory=datetime.now)
     finished_at: datetime | None = None
     interrupted: bool = False
+    run_id: str = field(default_factory=lambda: str(uuid.uuid4()))  # joins `runs` to `validations`
+    corrections_applied: int = 0
+    orphaned_corrections: list[str] = field(default_factory=list)  # one line each, reported at the end
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -68,6 +77,8 @@ class RunSummary:
             "tables": sum(o.tables for o in self.outcomes),
             "observations": sum(o.observations for o in self.outcomes),
             "quarantined": sum(o.quarantined for o in self.outcomes),
+            "corrections applied": self.corrections_applied,
+            "corrections orphaned": len(self.orphaned_corrections),
         }
 
 
@@ -79,6 +90,7 @@ class Prepared:
     reason: str = ""
     pages: int = 0
     tables: int = 0
+    crop_seconds: float = 0.0  # rendering quarantined cells' pictures (text PDFs)
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -128,6 +140,9 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
     def frame(records: Iterable[Any], extra: Mapping[str, Any] | None = None) -> pd.DataFrame:
         return pd.DataFrame([{**stamp, **(extra or {}), **flat(r)} for r in records])
 
+    observations = frame(tidy.observations, {"organisation": tidy.organisation})
+    if not observations.empty:
+        observations = pd.concat([observations, pd.DataFrame(rag_rows(tidy))], axis=1)
     document = pd.DataFrame([{
         **stamp, "source_path": str(path), "kind": doc.kind, "title": tidy.title,
         "organisation": tidy.organisation, "report_period_label": tidy.report_period_label,
@@ -138,7 +153,7 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
     return {
         "document_facts": document,
         "table_facts": frame(tidy.tables),
-        "observation_facts": frame(tidy.observations, {"organisation": tidy.organisation}),
+        "observation_facts": observations,
         "measure_facts": frame(tidy.measures),
         "quarantine_facts": frame(tidy.quarantine),
         "commentary_facts": frame(tidy.commentary),
@@ -146,7 +161,103 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
         "target_facts": frame(tidy.targets),
         "band_facts": frame(tidy.bands),
         "definition_facts": frame(tidy.definitions),
+        "cell_facts": pd.DataFrame([{**stamp, **row} for row in cell_rows(doc)]),
     }
+
+
+def cell_rows(doc: ExtractedDocument) -> list[dict[str, Any]]:
+    """Every cell of every table, a merged cell once at its top-left grid position with the spans it covers.
+
+    Positions and spans come from the grid itself (not Cell.row/col), so they are the row_index /
+    col_index that lineage carries, stitched tables included. table_index is 1-based like lineage's.
+    """
+    rows: list[dict[str, Any]] = []
+    for table_index, table in enumerate(doc.tables, start=1):
+        first: dict[int, dict[str, Any]] = {}
+        for r, grid_row in enumerate(table.grid):
+            for c, cell in enumerate(grid_row):
+                entry = first.get(id(cell))
+                if entry is None:
+                    x0, top, x1, bottom = cell.bbox or (None, None, None, None)
+                    entry = first[id(cell)] = {
+                        "table_index": table_index, "page": cell.page, "row_index": r, "col_index": c,
+                        "row_span": 1, "col_span": 1, "text": cell.text, "bbox_x0": x0, "bbox_top": top,
+                        "bbox_x1": x1, "bbox_bottom": bottom, "engine": table.engine,
+                    }
+                    rows.append(entry)
+                entry["row_span"] = max(entry["row_span"], r - entry["row_index"] + 1)
+                entry["col_span"] = max(entry["col_span"], c - entry["col_index"] + 1)
+    return rows
+
+
+def rag_rows(tidy: NormalisedDocument) -> list[dict[str, Any]]:
+    """Per observation (same order): the RAG it states, the RAG recomputed from its measure, and the verdict.
+
+    A measure's position column (`Outside Tolerance`) judges its latest figure, so it is compared
+    with the measure's latest reported figure(s) only, never with every quarter of the series.
+    """
+    measures = {(m.table_index, m.measure_label): m for m in tidy.measures}
+    bands: dict[str, list[RagBand]] = {}
+    for b in tidy.bands:
+        bands.setdefault(b.measure_label, []).append(
+            RagBand(b.band, b.lower, b.upper, b.lower_inclusive, b.upper_inclusive))
+    latest: dict[tuple[int, str], Any] = {}
+    for o in tidy.observations:
+        if o.status == "reported" and o.value is not None and o.period_end is not None:
+            key = (o.lineage.table_index, o.measure_label)
+            latest[key] = max(latest.get(key, o.period_end), o.period_end)
+    rows = []
+    for o in tidy.observations:
+        key = (o.lineage.table_index, o.measure_label)
+        measure = measures.get(key)
+        judged = o.status == "reported" and o.period_end is not None and latest.get(key) == o.period_end
+        position = measure.position_text if measure is not None and judged else ""
+        rows.append(rag_fields(
+            o.value if o.status == "reported" else None, o.reported_rag or "", position, bands.get(o.measure_label, ()),
+            measure.target_value if measure else None, measure.tolerance_low if measure else None,
+            measure.tolerance_high if measure else None, measure.polarity if measure else "",
+        ))
+    return rows
+
+
+def add_crops(frames: dict[str, pd.DataFrame], path: Path, kind: str) -> float:
+    """Give quarantined cells of a text PDF their picture: a PNG crop of the page at the cell's bbox.
+
+    Runs in the worker, one render per page that has quarantined cells without a picture (OCR'd
+    cells already carry one; Word has no page to crop). Returns the seconds spent.
+    """
+    quarantine = frames.get("quarantine_facts")
+    if kind != "pdf" or quarantine is None or quarantine.empty or "bbox_x0" not in quarantine:
+        return 0.0
+    started = time.perf_counter()
+    if "crop_png" not in quarantine:
+        quarantine["crop_png"] = None
+    wanted = quarantine["crop_png"].isna() & quarantine["bbox_x0"].notna() & quarantine["page"].notna()
+    if not wanted.any():
+        return 0.0
+    import cv2
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for page_number, rows in quarantine[wanted].groupby("page"):
+            page = pdf[int(page_number) - 1]
+            image = page.render(scale=CROP_SCALE).to_numpy()  # BGR(A), as cv2 writes it
+            page.close()
+            height, width = image.shape[:2]
+            for index, row in rows.iterrows():
+                x0, top = (max(0, int((row[k] - CROP_MARGIN) * CROP_SCALE)) for k in ("bbox_x0", "bbox_top"))
+                x1 = min(width, int((row["bbox_x1"] + CROP_MARGIN) * CROP_SCALE) + 1)
+                bottom = min(height, int((row["bbox_bottom"] + CROP_MARGIN) * CROP_SCALE) + 1)
+                if x1 <= x0 or bottom <= top:
+                    continue
+                ok, png = cv2.imencode(".png", image[top:bottom, x0:x1])
+                quarantine.at[index, "crop_png"] = png.tobytes() if ok else None
+    except Exception as exc:  # a picture is a help for the reviewer, never a reason to lose the file's rows
+        log.warning("%s: could not render quarantined cells' pictures (%s)", path.name, exc)
+    finally:
+        pdf.close()
+    return time.perf_counter() - started
 
 
 def validate_step(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -157,8 +268,26 @@ def validate_step(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def load_step(location: str, source_file: str, frames: dict[str, pd.DataFrame]) -> None:
+    """Replace the document's rows; the warehouse re-applies reviewers' corrections in the same transaction."""
     with open_warehouse(location) as wh:
         wh.replace_document(source_file, frames)
+
+
+def sync_corrections(location: str, corrections: str | Path | None) -> None:
+    """Copy the corrections CSV (the record under version control) into the warehouse and apply it.
+
+    No file: the warehouse keeps applying the decisions it already holds.
+    """
+    if not corrections or not Path(corrections).exists():
+        return
+    from warehouse.corrections import read_csv
+
+    decisions = read_csv(Path(corrections))
+    with open_warehouse(location) as wh:
+        dropped = wh.sync_corrections(decisions)
+    if dropped:
+        log.warning("%d correction(s) the warehouse held are not in %s any more, so no longer applied: %s",
+                    len(dropped), corrections, ", ".join(dropped))
 
 
 def fail_step(location: str, path: Path, sha256: str, reason: str) -> None:
@@ -184,12 +313,13 @@ def prepare(
         doc = steps["extract"](path, sha256, settings)
         tidy = steps["normalise"](doc)
         frames = steps["validate"](to_frames(doc, tidy, path))
+        crop_seconds = add_crops(frames, path, doc.kind)
     except ExtractionError as exc:
         return Prepared(None, str(exc))
     except Exception as exc:  # a bug on one odd file must not stop a backfill of hundreds
         log.debug("unexpected error on %s", path, exc_info=True)
         return Prepared(None, f"{path.name}: unexpected error ({type(exc).__name__}: {exc})")
-    return Prepared(frames, pages=doc.pages, tables=len(doc.tables))
+    return Prepared(frames, pages=doc.pages, tables=len(doc.tables), crop_seconds=crop_seconds)
 
 
 def _prepare_in_worker(path: Path, sha256: str, settings: dict[str, Any] | None) -> Prepared:
@@ -197,7 +327,8 @@ def _prepare_in_worker(path: Path, sha256: str, settings: dict[str, Any] | None)
 
 
 def _finish(
-    outcome: FileOutcome, prepared: Prepared, location: str, steps: Mapping[str, Callable[..., Any]]
+    outcome: FileOutcome, prepared: Prepared, location: str, steps: Mapping[str, Callable[..., Any]],
+    run: RunSummary | None = None,
 ) -> FileOutcome:
     """Write one prepared file (the single writer): its rows, or its failure."""
     if prepared.frames is None:
@@ -205,6 +336,10 @@ def _finish(
         outcome.status, outcome.reason = "failed", prepared.reason
         log.warning("failed: %s", prepared.reason)
         return outcome
+    validations = prepared.frames.get("validation_facts")
+    if validations is not None and run is not None:
+        # The worker validated; only the run knows its id, so the results are stamped here.
+        validations["run_id"], validations["run_started_at"] = run.run_id, run.started_at
     steps["load"](location, outcome.source_file, prepared.frames)
     outcome.status = "loaded"
     outcome.pages, outcome.tables = prepared.pages, prepared.tables
@@ -237,10 +372,16 @@ def plan(paths: Iterable[Path], location: str) -> tuple[list[FileOutcome], list[
 def ingest_files(
     paths: Iterable[Path], location: str, steps: Mapping[str, Callable[..., Any]] = DIRECT_STEPS,
     progress: bool = False, settings: dict[str, Any] | None = None, workers: int = 1, mode: str = "direct",
+    corrections: str | Path | None = None,
 ) -> RunSummary:
-    """Ingest files and folders; extraction in `workers` processes, loading here, one file at a time."""
+    """Ingest files and folders; extraction in `workers` processes, loading here, one file at a time.
+
+    `corrections` names the reviewers' corrections CSV: it is copied into the warehouse first, every
+    load re-applies the decisions for its file, and decisions left orphaned are reported at the end.
+    """
     summary = RunSummary()
     todo, skipped = plan(paths, location)
+    sync_corrections(location, corrections)
     summary.outcomes += skipped
     bar = None
     if progress:
@@ -264,10 +405,11 @@ def ingest_files(
             done(outcome)
         readable = [o for o in todo if o.status == "pending"]
         if workers > 1 and len(readable) > 1:
-            _run_pool(readable, location, steps, settings, workers, done)
+            _run_pool(readable, location, steps, settings, workers, done, summary)
         else:
             for outcome in readable:
-                done(_finish(outcome, prepare(outcome.path, outcome.sha256, settings, steps), location, steps))
+                done(_finish(outcome, prepare(outcome.path, outcome.sha256, settings, steps), location, steps,
+                             summary))
     except KeyboardInterrupt:
         # Every file already loaded is committed; the next run skips it and finishes the rest.
         summary.interrupted = True
@@ -276,13 +418,14 @@ def ingest_files(
         if bar is not None:
             bar.close()
         summary.finished_at = datetime.now()
+        _report_corrections(location, summary)
         _record_run(location, summary, mode)
     return summary
 
 
 def _run_pool(
     readable: list[FileOutcome], location: str, steps: Mapping[str, Callable[..., Any]],
-    settings: dict[str, Any] | None, workers: int, done: Callable[[FileOutcome], None],
+    settings: dict[str, Any] | None, workers: int, done: Callable[[FileOutcome], None], run: RunSummary,
 ) -> None:
     # "spawn": workers start clean, without this process's open DuckDB handles or Prefect threads.
     context = multiprocessing.get_context("spawn")
@@ -299,16 +442,35 @@ def _run_pool(
                         prepared = future.result()
                     except Exception as exc:  # a worker killed mid-file: record it, keep going
                         prepared = Prepared(None, f"{outcome.source_file}: worker failed ({type(exc).__name__}: {exc})")
-                    done(_finish(outcome, prepared, location, steps))
+                    done(_finish(outcome, prepared, location, steps, run))
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _report_corrections(location: str, summary: RunSummary) -> None:
+    """Every orphaned correction, at the end of every run, until someone deals with it: never dropped silently."""
+    try:
+        with open_warehouse(location) as wh:
+            report = wh.correction_report()
+    except Exception as exc:
+        log.warning("could not check the corrections: %s", exc)
+        return
+    summary.corrections_applied = report["applied"]
+    summary.orphaned_corrections = [
+        f"correction {o['correction_id']} ({o['action']} {o['source_file']} table {o['table_index']} row "
+        f"{o['row_index']} column {o['col_index']}{' ' + repr(o['breakdown']) if o['breakdown'] else ''}): "
+        f"{o['state_reason']}"
+        for o in report["orphaned"]
+    ]
+    for line in summary.orphaned_corrections:
+        log.warning("orphaned %s", line)
 
 
 def _record_run(location: str, summary: RunSummary, mode: str) -> None:
     try:
         with open_warehouse(location) as wh:
             wh.record_run(summary.started_at, summary.finished_at or datetime.now(), mode,
-                          summary.totals, summary.interrupted)
+                          summary.totals, summary.interrupted, summary.run_id)
     except Exception as exc:  # run history must never turn a good ingest into a failed one
         log.warning("could not record the run history: %s", exc)

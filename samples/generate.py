@@ -18,7 +18,11 @@ pipeline is measured on reports it has never seen:
   and prose. The PDF repeats the header row on every page and, in some seeds, lets a row split
   over the page break.
 
-Usage: ``python -m samples.generate OUT [--count N] [--seed S] [--measures M] [--styles S,S]``.
+A folder (``generate_folder``) also holds, by default, the next quarter's report of one contract grid
+(``<name>_next``): a revised figure, a mis-printed Position and a ``#DIV/0!`` cell, for the review.
+The bundled samples are ``python -m samples.generate samples/reports --count 4 --seed 2019 --measures 16``.
+
+Usage: ``python -m samples.generate OUT [--count N] [--seed S] [--measures M] [--styles S,S] [--no-follow-ups]``.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ OBSERVATION_FIELDS = (
 # written to truth/observations.csv when a folder holds target-setting reports
 FULL_OBSERVATION_FIELDS = (*OBSERVATION_FIELDS, "numerator", "denominator", "reported_rag")
 BENCHMARK_FIELDS = ("measure_label", "comparator", "period_label", "value", "unit")
+QUARANTINE_FIELDS = ("measure_label", "breakdown", "period_label", "raw_text")
 MEASURE_FIELDS = (
     "measure_label", "section", "polarity", "frequency", "target_text", "target_value",
     "tolerance_text", "tolerance_low", "tolerance_high", "threshold_text", "position_text", "trend_text",
@@ -397,9 +402,14 @@ def _trend(values: list[str], polarity: str) -> str:
 def _value_of(text: str) -> float | None:
     """The figure a value cell stands for, or None when it is not a figure."""
     text = text.strip()
-    if not text or text.upper() == "N/A":
+    if not text or text.upper() == "N/A" or _is_error(text):
         return None
     return float(text.rstrip("%").replace(",", ""))
+
+
+def _is_error(text: str) -> bool:
+    """A spreadsheet error printed as it was (``#DIV/0!``): the pipeline must quarantine it, not read it."""
+    return text.strip().startswith("#")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1171,6 +1181,8 @@ def expected_observations(model: ReportModel) -> list[dict[str, object]]:
         for j, p in enumerate(model.periods):
             raw = m.new_measure_text if j < m.new_measure_span else m.values[j]
             value = None
+            if j >= m.new_measure_span and _is_error(raw):
+                continue  # quarantined: see expected_quarantine
             if j < m.new_measure_span:
                 status = "new_measure"
             elif raw.strip() == "":
@@ -1186,6 +1198,17 @@ def expected_observations(model: ReportModel) -> list[dict[str, object]]:
                 "section": m.section, "numerator": None, "denominator": None, "reported_rag": "",
             })
     return rows
+
+
+def expected_quarantine(model: ReportModel) -> list[dict[str, object]]:
+    """Cells the pipeline must quarantine rather than read: spreadsheet errors printed as they were."""
+    if model.style == "target":
+        return []
+    return [
+        {"measure_label": m.label, "breakdown": "", "period_label": p.label, "raw_text": m.values[j]}
+        for m in model.measures for j, p in enumerate(model.periods)
+        if j >= m.new_measure_span and _is_error(m.values[j])
+    ]
 
 
 def _target_observations(model: ReportModel) -> list[dict[str, object]]:
@@ -1763,13 +1786,94 @@ def write_docx(model: ReportModel, path: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
+# Follow-up reports: the same organisation's grid one quarter later
+# ---------------------------------------------------------------------------------------------
+
+_VERDICTS = ("Better than target", "In Tolerance", "Outside Tolerance")
+
+
+def _decimals(text: str) -> int:
+    figure = text.strip().rstrip("%").replace(",", "")
+    return len(figure.split(".")[1]) if "." in figure else 0
+
+
+def follow_up(model: ReportModel) -> ReportModel | None:
+    """The next quarter's report of a contract grid, as organisations publish them, or None if it cannot be made.
+
+    Every measure gains the new quarter's figure; as happens when data are cleansed after a quarter
+    closes, one figure of the previous quarter is printed revised; one measure's Position is printed
+    with the wrong verdict for its latest figure (reports are coloured by hand and do get it wrong);
+    and one new figure is a spreadsheet error printed as it was (``#DIV/0!``). The truth of the
+    follow-up describes what it prints, so the revision and the mis-coloured Position are in it as such.
+    Needs a contract report whose last financial year is not complete (the grid then grows by one column).
+    """
+    import copy
+
+    if model.style != "contract" or not model.periods or model.periods[-1].bottom == "Qtr4":
+        return None
+    rng = random.Random(f"follow-up:{model.seed}")
+    nxt = copy.deepcopy(model)
+    last = nxt.periods[-1]
+    quarter = int(last.bottom.removeprefix("Qtr")) + 1
+    fy = last.start.year if last.start.month >= 4 else last.start.year - 1
+    start, end = _quarter_dates(fy, quarter)
+    nxt.periods.append(Period(last.top, f"Qtr{quarter}", f"Qtr{quarter} {last.top}", start, end))
+    nxt.title = nxt.title.replace(f"Qtr{quarter - 1} {last.top}", f"Qtr{quarter} {last.top}")
+    for m in nxt.measures:
+        previous = [t for t in m.values if _value_of(t) is not None]
+        if not previous:
+            m.values.append("")
+            continue
+        level = _value_of(previous[-1]) or 0.0
+        step = rng.gauss(0, 2.5 if m.unit == "percent" else max(1.0, abs(level) * 0.05))
+        figure = max(0.0, level + step)
+        m.values.append(_fmt(min(100.0, figure) if m.unit == "percent" else figure, m.unit, _decimals(previous[-1])))
+
+    # One figure of the previous quarter, revised (a measure that keeps a target, so its row is plain).
+    j = len(nxt.periods) - 2
+    revisable = [m for m in nxt.measures if _value_of(m.values[j]) is not None and m.printed_label == m.label]
+    revised = rng.choice(revisable) if revisable else None
+    if revised is not None:
+        old = _value_of(revised.values[j]) or 0.0
+        delta = rng.choice([-3, -2, 2, 3]) if revised.unit == "percent" else max(2.0, round(abs(old) * 0.04))
+        new = min(100.0, max(0.0, old + delta)) if revised.unit == "percent" else old + delta
+        if new == old:
+            new = old - abs(delta)
+        revised.values[j] = _fmt(new, revised.unit, _decimals(revised.values[j]))
+
+    # One new-quarter figure lost to a spreadsheet error.
+    broken_candidates = [m for m in nxt.measures if m is not revised and m.unit == "percent"
+                         and _value_of(m.values[-1]) is not None and m.target_text not in ("TBD*", "n/a**")]
+    broken = rng.choice(broken_candidates) if broken_candidates else None
+    if broken is not None:
+        broken.values[-1] = "#DIV/0!"
+
+    for m in nxt.measures:
+        if m.target_text not in ("TBD*", "n/a**"):
+            m.position_text = _position(m.values, m.polarity, _number(m.target_text), _number(m.tolerance_text))
+        m.trend_text = _trend(m.values, m.polarity)
+
+    # One Position printed wrong: a verdict other than the one its latest figure earns.
+    judged = [m for m in nxt.measures if m.position_text in _VERDICTS and m is not broken]
+    if judged:
+        wrong = rng.choice(judged)
+        wrong.position_text = rng.choice([v for v in _VERDICTS if v != wrong.position_text])
+    return nxt
+
+
+# ---------------------------------------------------------------------------------------------
 # Folders and CLI
 # ---------------------------------------------------------------------------------------------
 
 
 def generate_folder(out: Path, count: int = 4, seed: int = 0, formats: tuple[str, ...] = ("pdf", "docx"),
-                    n_measures: int = 12, styles: tuple[str, ...] = FOLDER_STYLES) -> list[Path]:
+                    n_measures: int = 12, styles: tuple[str, ...] = FOLDER_STYLES,
+                    follow_ups: bool = True) -> list[Path]:
     """Write ``count`` reports (``styles`` alternating) and ``truth/observations.csv`` / ``truth/measures.csv``.
+
+    With ``follow_ups``, the first contract report whose last year is incomplete also gets its
+    next quarter's report (``<name>_next``, see ``follow_up``): a revised figure across two reports,
+    a Position that disagrees with its figure, and a quarantined cell, listed in ``truth/quarantine.csv``.
 
     Formats: ``pdf``, ``docx`` and ``pdf_unruled`` (written as ``<name>_unruled.pdf``). ``styles``
     defaults to contract and improvement; pass ``STYLES`` to alternate all three. When a target-setting
@@ -1785,12 +1889,20 @@ def generate_folder(out: Path, count: int = 4, seed: int = 0, formats: tuple[str
     observations: list[dict[str, object]] = []
     measures: list[dict[str, object]] = []
     benchmarks: list[dict[str, object]] = []
+    quarantine: list[dict[str, object]] = []
+    models: list[tuple[str, ReportModel]] = []
     for i in range(count):
         style = styles[i % len(styles)]
-        model = random_report(seed + i, style, n_measures)
+        models.append((f"{style}_{i:03d}", random_report(seed + i, style, n_measures)))
+    if follow_ups:
+        later = next(((f"{name}_next", m) for name, m in models if follow_up(m) is not None), None)
+        if later is not None:
+            models.append((later[0], follow_up(later[1])))  # type: ignore[arg-type]
+    for base, model in models:
         obs, meas, bench = expected_observations(model), expected_measures(model), expected_benchmarks(model)
+        held = expected_quarantine(model)
         for fmt in formats:
-            name = f"{style}_{i:03d}"
+            name = base
             if fmt == "pdf":
                 doc = write_pdf(model, out / f"{name}.pdf")
             elif fmt == "pdf_unruled":
@@ -1803,6 +1915,7 @@ def generate_folder(out: Path, count: int = 4, seed: int = 0, formats: tuple[str
             observations += [{"source_file": doc.name, **row} for row in obs]
             measures += [{"source_file": doc.name, **row} for row in meas]
             benchmarks += [{"source_file": doc.name, **row} for row in bench]
+            quarantine += [{"source_file": doc.name, **row} for row in held]
     truth = out / "truth"
     truth.mkdir(exist_ok=True)
     targets = "target" in styles
@@ -1810,6 +1923,8 @@ def generate_folder(out: Path, count: int = 4, seed: int = 0, formats: tuple[str
              ("measures.csv", MEASURE_FIELDS, measures)]
     if targets:
         files.append(("benchmarks.csv", BENCHMARK_FIELDS, benchmarks))
+    if quarantine:
+        files.append(("quarantine.csv", QUARANTINE_FIELDS, quarantine))
     for name, fields, rows in files:
         with open(truth / name, "w", newline="", encoding="utf-8") as handle:
             # without target tables the file keeps its original columns (numerator etc. are left out)
@@ -1829,9 +1944,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--formats", default="pdf,docx", help="comma-separated: pdf, docx, pdf_unruled")
     parser.add_argument("--styles", default=",".join(FOLDER_STYLES),
                         help=f"comma-separated styles to alternate, from {', '.join(STYLES)}")
+    parser.add_argument("--no-follow-ups", dest="follow_ups", action="store_false",
+                        help="no next-quarter report of a contract grid")
     args = parser.parse_args(argv)
     paths = generate_folder(args.out, args.count, args.seed, tuple(args.formats.split(",")), args.measures,
-                            tuple(args.styles.split(",")))
+                            tuple(args.styles.split(",")), args.follow_ups)
     print(f"wrote {len(paths)} documents and truth/ to {args.out}")
 
 

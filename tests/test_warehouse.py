@@ -15,6 +15,7 @@ CONTRACT_COLUMNS = {
         "source_file", "source_sha256", "organisation", "measure_label", "measure_id", "breakdown",
         "period_label", "period_type", "period_start", "period_end", "value", "unit", "numerator",
         "denominator", "status", "reported_rag", "raw_text", "page",
+        "corrected",  # contract 1.1: added at the end (README version note)
     ],
     "measures": [
         "source_file", "measure_label", "measure_id", "section", "polarity", "frequency", "target_text",

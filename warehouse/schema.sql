@@ -58,15 +58,84 @@ CREATE TABLE IF NOT EXISTS failure_facts (
     source_file TEXT PRIMARY KEY, source_sha256 TEXT, source_path TEXT, reason TEXT, tried_at TIMESTAMP
 );
 
+-- Every cell of every extracted table as read, a merged cell once at its top-left grid position with its
+-- spans: what a reviewer needs to draw the table around a figure (Word has no picture to crop).
+-- table_index is 1-based, the same number observation_facts / quarantine_facts carry.
+CREATE TABLE IF NOT EXISTS cell_facts (
+    source_file TEXT, source_sha256 TEXT, table_index INTEGER, page INTEGER, row_index INTEGER, col_index INTEGER,
+    row_span INTEGER, col_span INTEGER, text TEXT, bbox_x0 DOUBLE, bbox_top DOUBLE, bbox_x1 DOUBLE,
+    bbox_bottom DOUBLE, engine TEXT
+);
+-- One row per expectation per validated document per run. History: never deleted by a reload.
+CREATE TABLE IF NOT EXISTS validation_facts (
+    run_id TEXT, run_started_at TIMESTAMP, source_file TEXT, source_sha256 TEXT, suite TEXT, expectation TEXT,
+    success BOOLEAN, element_count BIGINT, unexpected_count BIGINT, validated_at TIMESTAMP, expectation_type TEXT
+);
+-- Reviewers' decisions (from corrections.csv and `scorecards correct`), keyed by the document's content
+-- hash and the cell's place. Never deleted by a reload: re-loading the same bytes re-applies them.
+-- state / state_reason / target are what the last apply found (applied | orphaned | pending).
+CREATE TABLE IF NOT EXISTS correction_facts (
+    correction_id TEXT PRIMARY KEY, source_file TEXT, source_sha256 TEXT, table_index INTEGER, row_index INTEGER,
+    col_index INTEGER, breakdown TEXT, action TEXT, old_value TEXT, new_value DOUBLE, new_status TEXT,
+    who TEXT, "at" TIMESTAMP, why TEXT, state TEXT, state_reason TEXT, target TEXT
+);
+-- Observation rows produced by applied corrections (accepted or corrected figures), rebuilt on every apply.
+CREATE TABLE IF NOT EXISTS corrected_facts (
+    source_file TEXT, source_sha256 TEXT, organisation TEXT, measure_label TEXT, measure_id TEXT,
+    breakdown TEXT, period_label TEXT, period_type TEXT, period_start DATE, period_end DATE,
+    value DOUBLE, unit TEXT, numerator DOUBLE, denominator DOUBLE, status TEXT, reported_rag TEXT,
+    raw_text TEXT, page INTEGER, table_index INTEGER, row_index INTEGER, col_index INTEGER,
+    bbox_x0 DOUBLE, bbox_top DOUBLE, bbox_x1 DOUBLE, bbox_bottom DOUBLE, engine TEXT,
+    section TEXT, footnote TEXT, repairs TEXT, rag_position TEXT, rag_stated TEXT, recomputed_rag TEXT,
+    rag_basis TEXT, rag_agrees BOOLEAN, correction_id TEXT
+);
+
 -- Columns added after the first release: existing warehouse files gain them on open.
 ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS repairs TEXT;      -- OCR repairs, `'5570' -> '55%'`
 ALTER TABLE quarantine_facts ADD COLUMN IF NOT EXISTS crop_png BLOB;      -- OCR: the cell's picture
+-- RAG recomputed at load (normalise/rag.py): the measure's position text where it is judged on this figure
+-- (its latest reported one), the RAG the report states (reported_rag, else the position's), the recomputed
+-- RAG, what it came from (bands / target and tolerance / ''), and whether the two agree (NULL: unknown).
+ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS rag_position TEXT;
+ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS rag_stated TEXT;
+ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS recomputed_rag TEXT;
+ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS rag_basis TEXT;
+ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS rag_agrees BOOLEAN;
+-- A run's id joins `runs` to `validations`; corrections applied / orphaned at the end of the run.
+ALTER TABLE run_facts ADD COLUMN IF NOT EXISTS run_id TEXT;
+ALTER TABLE run_facts ADD COLUMN IF NOT EXISTS corrections_applied INTEGER;
+ALTER TABLE run_facts ADD COLUMN IF NOT EXISTS corrections_orphaned INTEGER;
 
+-- Observation rows as they stand after reviewers' corrections, with all their lineage: loaded rows that no
+-- applied correction overrides or rejects, plus the rows corrections produced (corrected = TRUE).
+CREATE OR REPLACE VIEW observation_detail AS
+SELECT o.*, FALSE AS corrected, CAST(NULL AS TEXT) AS correction_id
+FROM observation_facts o
+WHERE NOT EXISTS (
+    SELECT 1 FROM correction_facts c
+    WHERE c.state = 'applied' AND c.target = 'observation' AND c.action IN ('correct', 'reject')
+      AND c.source_file = o.source_file AND c.source_sha256 = o.source_sha256 AND c.table_index = o.table_index
+      AND c.row_index = o.row_index AND c.col_index = o.col_index AND c.breakdown = coalesce(o.breakdown, '')
+)
+UNION ALL BY NAME
+SELECT *, TRUE AS corrected FROM corrected_facts;
+
+-- Quarantined rows still waiting for a decision (an applied correction moves or removes them), all columns.
+CREATE OR REPLACE VIEW quarantine_detail AS
+SELECT q.* FROM quarantine_facts q
+WHERE NOT EXISTS (
+    SELECT 1 FROM correction_facts c
+    WHERE c.state = 'applied' AND c.target = 'quarantine'
+      AND c.source_file = q.source_file AND c.source_sha256 = q.source_sha256 AND c.table_index = q.table_index
+      AND c.row_index = q.row_index AND c.col_index = q.col_index AND c.breakdown = coalesce(q.breakdown, '')
+);
+
+-- `corrected` was added in contract version 1.1 (README version note).
 CREATE OR REPLACE VIEW observations AS
 SELECT source_file, source_sha256, organisation, measure_label, measure_id, breakdown, period_label,
        period_type, period_start, period_end, value, unit, numerator, denominator, status, reported_rag,
-       raw_text, page
-FROM observation_facts;
+       raw_text, page, corrected
+FROM observation_detail;
 
 CREATE OR REPLACE VIEW measures AS
 SELECT source_file, measure_label, measure_id, section, polarity, frequency, target_text, target_value,
@@ -75,7 +144,7 @@ FROM measure_facts;
 
 CREATE OR REPLACE VIEW quarantine AS
 SELECT source_file, page, measure_label, breakdown, period_label, raw_text, reason, row_index, col_index
-FROM quarantine_facts;
+FROM quarantine_detail;
 
 CREATE OR REPLACE VIEW failures AS
 SELECT source_file, source_sha256, reason, tried_at FROM failure_facts;
@@ -103,9 +172,90 @@ SELECT source_file, page, measure_label, band, lower, upper, lower_inclusive, up
 -- One row per ingest run (CLI, Prefect flow or nightly schedule), newest first.
 CREATE OR REPLACE VIEW runs AS
 SELECT started_at, finished_at, mode, files_seen, new, changed, unchanged, loaded, failed, quarantined,
-       observations, pages, interrupted
+       observations, pages, interrupted, run_id, corrections_applied, corrections_orphaned
 FROM run_facts ORDER BY started_at DESC;
 
 CREATE OR REPLACE VIEW measure_definitions AS
 SELECT source_file, page, measure_label, section, outcome, objectives, existing_flag, target_flag, dot_flag
 FROM definition_facts;
+
+-- Every cell of every table as read (merged cells once, at their top-left, with their spans).
+CREATE OR REPLACE VIEW cells AS
+SELECT source_file, source_sha256, table_index, page, row_index, col_index, row_span, col_span, text,
+       bbox_x0, bbox_top, bbox_x1, bbox_bottom, engine
+FROM cell_facts;
+
+-- What the normaliser decided about each table.
+CREATE OR REPLACE VIEW tables AS
+SELECT source_file, source_sha256, table_index, page, engine, layout, reason, header_rows, quality FROM table_facts;
+
+-- Great Expectations results: one row per expectation per validated document per run (kept across reloads).
+CREATE OR REPLACE VIEW validations AS
+SELECT run_id, run_started_at, source_file, source_sha256, suite, expectation, success, element_count,
+       unexpected_count, validated_at, expectation_type
+FROM validation_facts;
+
+-- Each figure with a RAG stated by the report (in its cell, or its measure's position on its latest figure)
+-- beside the RAG recomputed from the measure's bands, else target and tolerance (normalise/rag.py).
+CREATE OR REPLACE VIEW rag_checks AS
+SELECT source_file, source_sha256, page, table_index, row_index, col_index, measure_label, breakdown, period_label,
+       value, unit, reported_rag, rag_position AS position_text, recomputed_rag, rag_basis AS basis,
+       rag_agrees AS agrees, rag_stated AS stated_rag
+FROM observation_detail
+WHERE coalesce(reported_rag, '') <> '' OR coalesce(rag_position, '') <> '';
+
+-- Observations with the period of the report they come from (its stated period, else its latest figure's)
+-- and the keys that say "the same figure": organisation, measure, breakdown and period.
+CREATE OR REPLACE VIEW observation_reports AS
+WITH ends AS (SELECT source_file, max(period_end) AS last_period_end FROM observation_facts GROUP BY source_file)
+SELECT o.*, coalesce(d.report_period_end, e.last_period_end) AS report_period_end, e.last_period_end, d.loaded_at,
+       coalesce(o.organisation, '') AS org_key, coalesce(o.measure_id, o.measure_label) AS measure_key,
+       coalesce(o.breakdown, '') AS breakdown_key
+FROM observation_detail o
+JOIN document_facts d ON d.source_file = o.source_file
+LEFT JOIN ends e ON e.source_file = o.source_file;
+
+-- The same figure reported in two or more documents with different values: later reports revise earlier
+-- ones. Revision 1 is the earliest report: by the period the report states, then (a title that names only
+-- the financial year states the same period for each quarter's report) its latest figure's period, then
+-- when it was loaded.
+CREATE OR REPLACE VIEW revisions AS
+WITH counted AS (
+    SELECT *,
+           count(DISTINCT source_sha256) OVER g AS documents,
+           count(DISTINCT status || '|' || coalesce(CAST(value AS TEXT), '')) OVER g AS versions
+    FROM observation_reports
+    WINDOW g AS (PARTITION BY org_key, measure_key, breakdown_key, period_type, period_start, period_end)
+), revised AS (
+    SELECT *,
+           row_number() OVER (PARTITION BY org_key, measure_key, breakdown_key, period_type, period_start, period_end
+                              ORDER BY report_period_end NULLS FIRST, last_period_end NULLS FIRST, loaded_at,
+                                       source_file, row_index) AS revision,
+           count(*) OVER (PARTITION BY org_key, measure_key, breakdown_key, period_type, period_start,
+                          period_end) AS rows_in_group
+    FROM counted WHERE documents >= 2 AND versions >= 2
+)
+SELECT organisation, measure_label, measure_id, breakdown, period_type, period_start, period_end, period_label,
+       source_file, source_sha256, page, value, status, report_period_end, loaded_at, revision,
+       revision = rows_in_group AS is_latest
+FROM revised;
+
+-- Per figure (organisation, measure, breakdown, period), the rows of the most recent report that gives it.
+CREATE OR REPLACE VIEW latest_observations AS
+SELECT source_file, source_sha256, organisation, measure_label, measure_id, breakdown, period_label,
+       period_type, period_start, period_end, value, unit, numerator, denominator, status, reported_rag,
+       raw_text, page, corrected, report_period_end
+FROM (
+    SELECT *, first_value(source_file) OVER (
+        PARTITION BY org_key, measure_key, breakdown_key, period_type, period_start, period_end
+        ORDER BY report_period_end DESC NULLS LAST, last_period_end DESC NULLS LAST, loaded_at DESC,
+                 source_file DESC) AS latest_file
+    FROM observation_reports
+)
+WHERE source_file = latest_file;
+
+-- Reviewers' decisions and what became of each at the last apply.
+CREATE OR REPLACE VIEW corrections AS
+SELECT correction_id, source_file, source_sha256, table_index, row_index, col_index, breakdown, action,
+       old_value, new_value, new_status, who, "at", why, state, state_reason, target
+FROM correction_facts;
