@@ -6,6 +6,7 @@
     scorecards correct FILE --row R --col C (--accept | --reject | --value V | --status S) --why TEXT
     scorecards inspect FILE [--json]
     scorecards serve [--inbox DIR] [--warehouse FILE] [--cron "0 2 * * *"] [--port 4200]
+    scorecards review [--warehouse FILE] --out DIR [--serve] [--port 8800]
 
 Defaults come from scorecards.toml (see flows/config.py) and SCORECARDS_* environment variables.
 
@@ -67,6 +68,12 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="show every table found in one file and how it was read")
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--json", action="store_true", help="a JSON list of tables, each with its rows")
+
+    review = sub.add_parser("review", help="write the data-quality review site (static HTML, opens offline)")
+    review.add_argument("--warehouse", default=config.warehouse)
+    review.add_argument("--out", required=True, type=Path, help="folder for the site (index.html inside)")
+    review.add_argument("--serve", action="store_true", help="then serve it on http://127.0.0.1:PORT/ until Ctrl-C")
+    review.add_argument("--port", type=int, default=8800, help="port for --serve (default: %(default)s)")
 
     serve = sub.add_parser("serve", help="Prefect server + nightly-ingest deployment + the process that runs it")
     serve.add_argument("--inbox", default=config.inbox, help="folder to ingest (default: %(default)s)")
@@ -192,6 +199,29 @@ def run_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_review(args: argparse.Namespace) -> int:
+    from warehouse.review import build_site, serve_site
+
+    try:
+        report = build_site(args.warehouse, args.out)
+    except FileExistsError as exc:
+        print(f"scorecards: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {report.pages} pages and {report.images} pictures to {args.out} in {report.seconds:.1f} s; "
+          f"open {report.index.resolve().as_uri()}")
+    if not args.serve:
+        return 0
+    server = serve_site(args.out, args.port)  # 127.0.0.1 only: the site shows unpublished figures
+    print(f"serving {args.out} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    finally:
+        server.server_close()
+    return 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from flows.serve import serve
 
@@ -218,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commands = {
             "ingest": run_ingest, "export": run_export, "status": run_status, "inspect": run_inspect,
-            "serve": run_serve, "correct": run_correct,
+            "serve": run_serve, "review": run_review, "correct": run_correct,
         }
         return commands[args.command](args)
     except FileNotFoundError as exc:

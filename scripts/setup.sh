@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the pipeline calls as programs: "command package" pairs.
-# LibreOffice converts legacy .doc/.odt/.rtf reports to .docx; Tesseract reads scanned pages.
-SYSTEM_PACKAGES=("soffice libreoffice-writer-nogui" "tesseract tesseract-ocr")
+# LibreOffice converts legacy .doc/.odt/.rtf reports to .docx; Tesseract reads scanned pages;
+# Chromium (Debian's, with its driver) opens the review site in its browser test (Playwright drives
+# /usr/bin/chromium: `playwright install` is never run).
+SYSTEM_PACKAGES=("soffice libreoffice-writer-nogui" "tesseract tesseract-ocr" "chromium chromium"
+                 "chromedriver chromium-driver")
 
 missing=()
 for pair in "${SYSTEM_PACKAGES[@]}"; do
