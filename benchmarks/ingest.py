@@ -16,14 +16,22 @@ that phase alone:
   too. Peak memory for 2 workers is the parent's peak plus the largest worker's;
 * no-op run over many unchanged files (``--noop-files N``, default 1000, 0 skips it): N small
   reports (a few distinct PDFs copied under N names; the warehouse keys files by name) are ingested
-  for real with 2 workers, then a second ``ingest_files`` over the same folder must skip them all.
+  for real with 2 workers, then a second ``ingest_files`` over the same folder must skip them all;
+* a mixed folder (``--mixed N`` reports per layout and form, default 2, 0 skips it): every layout the
+  generators make, ruled and borderless PDFs and Word (quarterly contract grids, improvement
+  scorecards, target-setting tables over page breaks; KPI card reports when ``samples/cards.py`` is
+  there), ingested file by file after a warm-up file (so the Great Expectations import is not
+  charged to the first layout), beside bare pdfplumber on the same PDFs, per layout and form, with
+  the layouts the pipeline decided and the peak memory of each side.
 
 Absolute seconds swing with the machine and whatever else it is doing; the ratio of scorecards PDF
 pages/s to bare pdfplumber pages/s, both measured in the same run, is the figure to compare between
 runs and machines.
 
-Usage: ``python benchmarks/ingest.py [--reports N] [--measures M] [--seed S] [--noop-files N] [--out DIR] [--keep]
-[--json FILE]``
+``--quick`` runs every part small (a few minutes on 2 cores); ``--mixed-only`` runs the mixed folder alone.
+
+Usage: ``python benchmarks/ingest.py [--quick] [--mixed-only] [--reports N] [--measures M] [--seed S]
+[--noop-files N] [--mixed N] [--out DIR] [--keep] [--json FILE]``
 """
 
 from __future__ import annotations
@@ -262,9 +270,140 @@ def phase_cli(spec: Result) -> Result:
     }
 
 
+# ---------------------------------------------------------------------------------------------
+# Mixed folder: every layout, ruled and borderless
+# ---------------------------------------------------------------------------------------------
+
+MIXED_STYLES = ("contract", "improvement", "target")  # samples.generate styles
+MIXED_FORMS = ("ruled", "borderless", "docx")
+
+
+def card_writer() -> Callable[..., Path] | None:
+    """HOOK: KPI card reports (issue #6) come from ``samples.cards.write_card_report(path, seed, ruled)``,
+    being written by someone else; until that module exists the mixed folder has no cards."""
+    try:
+        from samples.cards import write_card_report  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return write_card_report  # type: ignore[no-any-return,unused-ignore]
+
+
+# HOOK: measure long-lists and audit judgement tables. Their only builders today are small helpers
+# inside tests/test_other_layouts.py (Word only); the benchmark does not import tests, and samples/
+# is not this benchmark's to change. When samples/ gains writers for them, add them here like cards.
+MISSING_LAYOUTS = ("measure long-list", "audit judgements")
+
+
+def generate_mixed(folder: Path, count: int, seed: int, n_measures: int) -> list[Result]:
+    """Write the mixed folder; one entry per file: path, layout (generator style) and form."""
+    from samples.generate import random_report, write_docx, write_pdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made: list[Result] = []
+    for i in range(count):
+        for style in MIXED_STYLES:
+            model = random_report(seed + 100 + i, style, n_measures)
+            name = f"{style}_{i:03d}"
+            made += [
+                {"path": str(write_pdf(model, folder / f"{name}.pdf")), "layout": style, "form": "ruled"},
+                {"path": str(write_pdf(model, folder / f"{name}_borderless.pdf", ruled=False)), "layout": style,
+                 "form": "borderless"},
+                {"path": str(write_docx(model, folder / f"{name}.docx")), "layout": style, "form": "docx"},
+            ]
+        cards = card_writer()
+        if cards is not None:
+            for ruled in (True, False):
+                form = "ruled" if ruled else "borderless"
+                path = cards(folder / f"cards_{i:03d}_{form}.pdf", seed + 100 + i, ruled=ruled)
+                made.append({"path": str(path), "layout": "cards", "form": form})
+    return made
+
+
+def _group(entry: Result) -> str:
+    return f"{entry['layout']} {entry['form']}"
+
+
+def phase_mixed_bare(spec: Result) -> Result:
+    """Bare pdfplumber over the mixed folder's PDFs: open and extract_tables() on every page."""
+    started = time.perf_counter()
+    import pdfplumber
+
+    imported = time.perf_counter()
+    groups: dict[str, Result] = {}
+    for entry in spec["mixed"]:
+        if not entry["path"].endswith(".pdf"):
+            continue
+        t0 = time.perf_counter()
+        pages = tables = 0
+        with pdfplumber.open(entry["path"]) as pdf:
+            for page in pdf.pages:
+                tables += len(page.extract_tables())
+                pages += 1
+        _add(groups.setdefault(_group(entry), {}), {"files": 1, "pages": pages, "tables": tables},
+             time.perf_counter() - t0)
+    return {"import_s": imported - started, "groups": groups, "peak_mib": peak_mib()}
+
+
+def _step_timer(spent: dict[str, float]) -> dict[str, Callable[..., Any]]:
+    """DIRECT_STEPS that add their seconds to `spent`, by step name: extraction apart from the rest."""
+    from flows.pipeline import DIRECT_STEPS
+
+    def timed(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+        return run
+
+    return {name: timed(name, step) for name, step in DIRECT_STEPS.items()}
+
+
+def phase_mixed_ingest(spec: Result) -> Result:
+    """scorecards over the mixed folder, file by file, after a warm-up file into a scratch warehouse."""
+    started = time.perf_counter()
+    from flows.pipeline import ingest_files
+
+    imported = time.perf_counter()
+    # The first file in a process pays the Great Expectations import (seconds); charged to no layout.
+    ingest_files([Path(spec["mixed_warmup"])], spec["mixed_warmup_warehouse"], progress=False)
+    warm = time.perf_counter()
+    groups: dict[str, Result] = {}
+    failures: list[str] = []
+    spent: dict[str, float] = {}
+    steps = _step_timer(spent)
+    for entry in spec["mixed"]:
+        spent.clear()
+        t0 = time.perf_counter()
+        summary = ingest_files([Path(entry["path"])], spec["mixed_warehouse"], steps=steps, progress=False)
+        seconds = time.perf_counter() - t0
+        failures += [o.reason for o in summary.outcomes if o.status == "failed"]
+        counts = {k: summary.totals[k] for k in ("files", "loaded", "failed", "pages", "tables", "observations",
+                                                  "quarantined")}
+        group = groups.setdefault(_group(entry), {})
+        _add(group, counts, seconds)
+        group["extract_s"] = group.get("extract_s", 0.0) + spent.get("extract", 0.0)
+    peak = peak_mib()
+    import duckdb
+
+    # What the pipeline made of each file: the layouts decided, to see every layout was recognised.
+    with duckdb.connect(spec["mixed_warehouse"], read_only=True) as con:
+        decided = dict(con.execute("SELECT source_file, layouts FROM documents").fetchall())
+    for entry in spec["mixed"]:
+        layouts = decided.get(Path(entry["path"]).name) or "(not loaded)"
+        seen = groups[_group(entry)].setdefault("layouts", [])
+        for layout in layouts.split(";"):
+            if layout not in seen:
+                seen.append(layout)
+    return {"import_s": imported - started, "warmup_s": warm - imported, "groups": groups, "failures": failures,
+            "peak_mib": peak}
+
+
 PHASES: dict[str, Callable[[Result], Result]] = {
     "bare": phase_bare, "ingest": phase_ingest, "reingest": phase_reingest, "cli": phase_cli,
     "backfill1": phase_backfill1, "backfill2": phase_backfill2, "noop_fill": phase_noop_fill, "noop": phase_noop,
+    "mixed_bare": phase_mixed_bare, "mixed_ingest": phase_mixed_ingest,
 }
 
 
@@ -405,23 +544,162 @@ def print_backfill_notes(results: Result, ratio: Result) -> None:
               f"import flows.pipeline {noop['import_s']:.2f} s not included")
 
 
+def _sum(groups: dict[str, Result], names: list[str]) -> Result:
+    total: Result = {}
+    for name in names:
+        g = groups.get(name)
+        if g:
+            _add(total, {k: v for k, v in g.items() if isinstance(v, int)}, g["seconds"])
+            total["extract_s"] = total.get("extract_s", 0.0) + g.get("extract_s", 0.0)
+    return total
+
+
+def mixed_rows(results: Result) -> list[Result]:
+    """One row per layout and form, then totals: scorecards beside bare pdfplumber on the same PDFs."""
+    ours, bare = results["mixed_ingest"]["groups"], results["mixed_bare"]["groups"]
+    names = list(ours)
+    pdfs = [n for n in names if not n.endswith(" docx")]
+    totals = [
+        ("ruled PDFs", [n for n in pdfs if n.endswith(" ruled")]),
+        ("borderless PDFs", [n for n in pdfs if n.endswith(" borderless")]),
+        ("all PDFs", pdfs),
+        ("Word", [n for n in names if n.endswith(" docx")]),
+        ("all files", names),
+    ]
+    rows: list[Result] = []
+    for label, ours_g, bare_g in [(n, ours[n], bare.get(n, {})) for n in names] + [
+        (f"total: {label}", _sum(ours, members), _sum(bare, members)) for label, members in totals
+    ]:
+        mine = rate(ours_g.get("pages"), ours_g.get("seconds"))
+        floor = rate(bare_g.get("pages"), bare_g.get("seconds"))
+        rows.append({
+            "group": label, "files": ours_g.get("files"), "pages": ours_g.get("pages"),
+            "seconds": ours_g.get("seconds"), "pages_per_s": mine,
+            "extract_s": ours_g.get("extract_s"),
+            "extract_pages_per_s": rate(ours_g.get("pages"), ours_g.get("extract_s")),
+            "bare_seconds": bare_g.get("seconds"), "bare_pages_per_s": floor,
+            "ratio": mine / floor if mine and floor else None,
+            "tables": ours_g.get("tables"), "observations": ours_g.get("observations"),
+            "quarantined": ours_g.get("quarantined"), "failed": ours_g.get("failed"),
+            "layouts": ";".join(ours_g.get("layouts", [])),
+        })
+    return rows
+
+
+def print_mixed(results: Result, rows: list[Result]) -> None:
+    header = ("layout / form", "files", "pages", "scorecards s", "pages/s", "extract s", "pages/s", "pdfplumber s",
+              "pages/s", "ratio", "tables", "obs", "quar", "failed", "layouts decided")
+    cells = [(r["group"], fmt(r["files"]), fmt(r["pages"]), fmt(r["seconds"]), fmt(r["pages_per_s"], 1),
+              fmt(r["extract_s"]), fmt(r["extract_pages_per_s"], 1),
+              fmt(r["bare_seconds"]), fmt(r["bare_pages_per_s"], 1), fmt(r["ratio"]), fmt(r["tables"]),
+              fmt(r["observations"]), fmt(r["quarantined"]), fmt(r["failed"]), r["layouts"]) for r in rows]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
+    for line in [header, *cells]:
+        last = len(line) - 1
+        padded = [c.ljust(w) if i in (0, last) else c.rjust(w)
+                  for i, (c, w) in enumerate(zip(line, widths, strict=True))]
+        print("  ".join(padded).rstrip())
+    ingest, bare = results["mixed_ingest"], results["mixed_bare"]
+    print(f"scorecards s: the whole ingest of each file (extract, normalise, validate, load); extract s: the "
+          f"extraction step alone. ratio: scorecards (whole ingest) pages/s ÷ bare pdfplumber pages/s on the same "
+          f"PDFs (Word has no pdfplumber counterpart; a Word table counts as a page). "
+          f"scorecards import flows.pipeline {ingest['import_s']:.1f} s "
+          f"and warm-up file {ingest['warmup_s']:.1f} s are not in the rows; pdfplumber import "
+          f"{bare['import_s']:.2f} s is not either")
+    print(f"peak memory: scorecards {ingest['peak_mib']:.1f} MiB (whole mixed ingest process, warm-up included), "
+          f"bare pdfplumber {bare['peak_mib']:.1f} MiB")
+    missing = [*MISSING_LAYOUTS, *(["KPI cards (samples/cards.py not there yet)"] if card_writer() is None else [])]
+    print(f"not in the mixed folder yet: {', '.join(missing)}")
+    if ingest["failures"]:
+        print(f"FAILED mixed files ({len(ingest['failures'])}):", *ingest["failures"], sep="\n  ")
+
+
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
 
 
+FULL: dict[str, int] = {"reports": 20, "measures": 20, "noop_files": 1000, "mixed": 2}
+QUICK: dict[str, int] = {"reports": 4, "measures": 12, "noop_files": 40, "mixed": 1}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reports", type=int, default=20, help="reports to generate, each as PDF and docx")
-    parser.add_argument("--measures", type=int, default=20, help="measure rows per report")
+    parser.add_argument("--reports", type=int, help="reports to generate, each as PDF and docx (default 20)")
+    parser.add_argument("--measures", type=int, help="measure rows per report (default 20)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--noop-files", type=int, default=1000,
-                        help="small unchanged files for the no-op run (ingested once first, 2 workers); 0 skips it")
+    parser.add_argument("--noop-files", type=int,
+                        help="small unchanged files for the no-op run (ingested once first, 2 workers); 0 skips it "
+                             "(default 1000)")
+    parser.add_argument("--mixed", type=int,
+                        help="reports per layout and form in the mixed folder (default 2); 0 skips it")
+    parser.add_argument("--quick", action="store_true",
+                        help=f"small defaults for a run of a few minutes on 2 cores: {QUICK}")
+    parser.add_argument("--mixed-only", action="store_true", help="only the mixed folder, beside bare pdfplumber")
     parser.add_argument("--out", type=Path, help="folder for reports and warehouses (kept); default a temp folder")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    # Sizes not given take the --quick or the full defaults.
+    for key, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    return args
+
+
+def prepare_grid(work: Path, args: argparse.Namespace) -> tuple[Result, Result]:
+    """The grid reports, the no-op folder and the spec of their phases; also how long they took to make."""
+    from samples.generate import generate_folder
+
+    t0 = time.perf_counter()
+    paths = generate_folder(work, args.reports, seed=args.seed, formats=("pdf", "docx"), n_measures=args.measures)
+    made: Result = {"generate_s": time.perf_counter() - t0, "noop_prepare_s": None}
+    spec: Result = {
+        "work": str(work),
+        "pdfs": [str(p) for p in paths if p.suffix == ".pdf"],
+        "docxs": [str(p) for p in paths if p.suffix == ".docx"],
+        "warehouse": str(work / "bench.duckdb"),
+        "cli_warehouse": str(work / "cli.duckdb"),
+        "backfill1_warehouse": str(work / "backfill1.duckdb"),
+        "backfill2_warehouse": str(work / "backfill2.duckdb"),
+        "noop_warehouse": str(work / "noop.duckdb"),
+        "noop_folder": str(work / "noop"),
+    }
+    spec["cli_pdf"] = spec["pdfs"][0]
+    if args.noop_files > 0:
+        # A few distinct small reports copied under N names: the warehouse keys files by name, so
+        # each copy is a file of its own, ingested for real.
+        t0 = time.perf_counter()
+        noop = work / "noop"
+        shutil.rmtree(noop, ignore_errors=True)
+        noop.mkdir(parents=True)
+        distinct = generate_folder(work / "noop-src", min(NOOP_DISTINCT, args.noop_files), seed=args.seed,
+                                   formats=("pdf",), n_measures=NOOP_MEASURES)
+        for i in range(args.noop_files):
+            shutil.copyfile(distinct[i % len(distinct)], noop / f"report_{i:04d}.pdf")
+        made["noop_prepare_s"] = time.perf_counter() - t0
+    return spec, made
+
+
+def prepare_mixed(work: Path, args: argparse.Namespace) -> tuple[Result, float]:
+    from samples.generate import random_report, write_pdf
+
+    t0 = time.perf_counter()
+    folder = work / "mixed"
+    shutil.rmtree(folder, ignore_errors=True)
+    spec: Result = {
+        "mixed": generate_mixed(folder, args.mixed, args.seed, args.measures),
+        # Not in the mixed folder: a small file ingested first so that one-off costs land on no layout.
+        "mixed_warmup": str(write_pdf(random_report(args.seed + 999, "contract", 4), work / "warmup" / "warmup.pdf")),
+        "mixed_warmup_warehouse": str(work / "warmup.duckdb"),
+        "mixed_warehouse": str(work / "mixed.duckdb"),
+    }
+    return spec, time.perf_counter() - t0
+
+
+def _load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "-"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -431,79 +709,73 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
+    load_before = _load()
     work = args.out.resolve() if args.out else Path(tempfile.mkdtemp(prefix="scorecards-bench-"))
     try:
-        from samples.generate import generate_folder
-
-        paths = generate_folder(work, args.reports, seed=args.seed, formats=("pdf", "docx"),
-                                n_measures=args.measures)
-        generated = time.perf_counter() - started
-        spec: Result = {
-            "work": str(work),
-            "pdfs": [str(p) for p in paths if p.suffix == ".pdf"],
-            "docxs": [str(p) for p in paths if p.suffix == ".docx"],
-            "warehouse": str(work / "bench.duckdb"),
-            "cli_warehouse": str(work / "cli.duckdb"),
-            "backfill1_warehouse": str(work / "backfill1.duckdb"),
-            "backfill2_warehouse": str(work / "backfill2.duckdb"),
-            "noop_warehouse": str(work / "noop.duckdb"),
-            "noop_folder": str(work / "noop"),
-        }
-        spec["cli_pdf"] = spec["pdfs"][0]
+        work.mkdir(parents=True, exist_ok=True)
         # A warehouse left in --out by an earlier run would turn the first ingest into skips.
-        for name in ("bench.duckdb", "cli.duckdb", "backfill1.duckdb", "backfill2.duckdb", "noop.duckdb"):
-            for leftover in (work / name, work / f"{name}.wal"):
+        for name in ("bench", "cli", "backfill1", "backfill2", "noop", "warmup", "mixed"):
+            for leftover in (work / f"{name}.duckdb", work / f"{name}.duckdb.wal"):
                 leftover.unlink(missing_ok=True)
-        noop_generated = None
-        if args.noop_files > 0:
-            # A few distinct small reports copied under N names: the warehouse keys files by name, so
-            # each copy is a file of its own, ingested for real.
-            t0 = time.perf_counter()
-            noop = work / "noop"
-            shutil.rmtree(noop, ignore_errors=True)
-            noop.mkdir(parents=True)
-            distinct = generate_folder(work / "noop-src", min(NOOP_DISTINCT, args.noop_files), seed=args.seed,
-                                       formats=("pdf",), n_measures=NOOP_MEASURES)
-            for i in range(args.noop_files):
-                shutil.copyfile(distinct[i % len(distinct)], noop / f"report_{i:04d}.pdf")
-            noop_generated = time.perf_counter() - t0
-
-        names = ["bare", "ingest", "reingest", "cli", "backfill1", "backfill2"]
-        names += ["noop_fill", "noop"] if args.noop_files > 0 else []
-        results: Result = {name: run_phase(name, spec) for name in names}
-        rows = table_rows(results)
-        ratio = ratios(results)
+        results: Result = {}
+        made: Result = {}
+        spec: Result = {"work": str(work)}
+        names: list[str] = []
+        if not args.mixed_only:
+            grid_spec, made = prepare_grid(work, args)
+            spec.update(grid_spec)
+            names += ["bare", "ingest", "reingest", "cli", "backfill1", "backfill2"]
+            names += ["noop_fill", "noop"] if args.noop_files > 0 else []
+        if args.mixed > 0:
+            mixed_spec, made["mixed_generate_s"] = prepare_mixed(work, args)
+            spec.update(mixed_spec)
+            names += ["mixed_bare", "mixed_ingest"]
+        results = {name: run_phase(name, spec) for name in names}
         total = time.perf_counter() - started
 
-        print(f"\n{args.reports} reports x {args.measures} measures, seed {args.seed}, in {work} "
-              f"(generated in {generated:.1f} s)")
-        if noop_generated is not None:
-            print(f"no-op folder: {args.noop_files:,} PDFs, copies of {min(NOOP_DISTINCT, args.noop_files)} "
-                  f"distinct reports x {NOOP_MEASURES} measures (prepared in {noop_generated:.1f} s)")
-        print()
-        print_table(rows)
-        print("\npeak MiB: the phase process's max RSS at the end of that row (the CLI row: the CLI process); "
-              "rows with 2 workers: the parent's peak + the largest worker's peak")
-        print(f"scorecards PDF pages/s ÷ bare pdfplumber pages/s: {fmt(ratio['all_pdfs'])} (all PDFs); "
-              f"{fmt(ratio['pdfs_after_first'])} (PDFs after the first, whose call pays the GX import)")
-        print_backfill_notes(results, ratio)
-        failures = results["ingest"]["failures"]
-        failures += results["backfill1"]["failures"] + results["backfill2"]["failures"]
-        failures += results["noop_fill"]["failures"] if "noop_fill" in results else []
-        if failures:
-            print(f"FAILED files ({len(failures)}):", *failures, sep="\n  ")
-        if results["cli"]["returncode"] != 0:
-            print(f"CLI exited with {results['cli']['returncode']}:\n{results['cli']['stderr']}")
-        machine = {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+        rows: list[Result] = []
+        ratio: Result = {}
+        if not args.mixed_only:
+            rows, ratio = table_rows(results), ratios(results)
+            print(f"\n{args.reports} reports x {args.measures} measures, seed {args.seed}, in {work} "
+                  f"(generated in {made['generate_s']:.1f} s)")
+            if made["noop_prepare_s"] is not None:
+                print(f"no-op folder: {args.noop_files:,} PDFs, copies of {min(NOOP_DISTINCT, args.noop_files)} "
+                      f"distinct reports x {NOOP_MEASURES} measures (prepared in {made['noop_prepare_s']:.1f} s)")
+            print()
+            print_table(rows)
+            print("\npeak MiB: the phase process's max RSS at the end of that row (the CLI row: the CLI process); "
+                  "rows with 2 workers: the parent's peak + the largest worker's peak")
+            print(f"scorecards PDF pages/s ÷ bare pdfplumber pages/s: {fmt(ratio['all_pdfs'])} (all PDFs); "
+                  f"{fmt(ratio['pdfs_after_first'])} (PDFs after the first, whose call pays the GX import)")
+            print_backfill_notes(results, ratio)
+            failures = results["ingest"]["failures"]
+            failures += results["backfill1"]["failures"] + results["backfill2"]["failures"]
+            failures += results["noop_fill"]["failures"] if "noop_fill" in results else []
+            if failures:
+                print(f"FAILED files ({len(failures)}):", *failures, sep="\n  ")
+            if results["cli"]["returncode"] != 0:
+                print(f"CLI exited with {results['cli']['returncode']}:\n{results['cli']['stderr']}")
+        mixed: list[Result] = []
+        if args.mixed > 0:
+            mixed = mixed_rows(results)
+            print(f"\nmixed folder: {len(spec['mixed'])} files, {args.mixed} report(s) per layout and form x "
+                  f"{args.measures} measures, seed {args.seed} (generated in {made['mixed_generate_s']:.1f} s)\n")
+            print_mixed(results, mixed)
+        machine = {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                   "load_before": load_before, "load_after": _load()}
         print(f"machine: cpu_count={machine['cpu_count']}, Python {machine['python']}, {machine['platform']}")
+        # Other work on the machine slows every phase, not all equally: the load average says how busy it was.
+        print(f"load average (1, 5, 15 min): {machine['load_before']} before, {machine['load_after']} after")
         print(f"total run time: {total:.1f} s")
         if args.json:
             args.json.write_text(json.dumps({
                 "args": {"reports": args.reports, "measures": args.measures, "seed": args.seed,
                          "noop_files": args.noop_files, "noop_distinct": min(NOOP_DISTINCT, args.noop_files),
-                         "noop_measures": NOOP_MEASURES},
-                "machine": machine, "generate_s": generated, "noop_prepare_s": noop_generated, "total_s": total,
-                "phases": results, "rows": rows, "ratio": ratio,
+                         "noop_measures": NOOP_MEASURES, "mixed": args.mixed, "quick": args.quick,
+                         "mixed_only": args.mixed_only},
+                "machine": machine, **made, "total_s": total,
+                "phases": results, "rows": rows, "ratio": ratio, "mixed_rows": mixed,
             }, indent=2, default=str))
     finally:
         if not args.out and not args.keep:

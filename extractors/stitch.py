@@ -2,9 +2,14 @@
 
 A continuation is the first table of page n+1 following the last table of page n with the same
 columns, either repeating the header rows (they are dropped) or sitting on the same column lines.
+
+`stitch_with_joins` also says which page pieces it joined (`Join`), so that `scorecards inspect` can
+show every region as found on its page and still tell which ones the pipeline reads as one table.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from extractors.model import Table
 
@@ -74,8 +79,10 @@ def _join_fragment(fragment: list[str], target: Table) -> None:
             cell.text = f"{cell.text} {text}".strip()
 
 
-def _append(first: Table, nxt: Table, skip: int) -> None:
-    if skip < nxt.n_rows and is_row_fragment(first.row_texts(first.n_rows - 1), nxt.row_texts(skip)):
+def _append(first: Table, nxt: Table, skip: int) -> bool:
+    """Append nxt's body to first; True when nxt's first body row finished first's last row."""
+    fragment = skip < nxt.n_rows and is_row_fragment(first.row_texts(first.n_rows - 1), nxt.row_texts(skip))
+    if fragment:
         _join_fragment(nxt.row_texts(skip), first)
         skip += 1
     offset = first.n_rows - skip
@@ -91,12 +98,35 @@ def _append(first: Table, nxt: Table, skip: int) -> None:
         first.grid.append(row)
     first.pages.append(nxt.page)
     first.continued_from.append(skip)
+    return fragment
+
+
+@dataclass(frozen=True)
+class Join:
+    """One page piece joined to the piece before it (indexes into the page-order list of pieces)."""
+
+    piece: int
+    continues: int  # the piece it carries on: the last piece of the same table on the page before
+    header_rows: int  # its leading rows that repeat the table's header, dropped when joined
+    row_fragment: bool  # its first body row finishes the previous piece's last row (a row cut by the break)
 
 
 def stitch_continued_tables(tables: list[Table]) -> list[Table]:
-    """Tables in page order in, continued tables joined out."""
+    """Tables in page order in, continued tables joined out (the pieces are changed in place)."""
+    return stitch_with_joins(tables)[0]
+
+
+def stitch_with_joins(tables: list[Table]) -> tuple[list[Table], list[Join]]:
+    """Tables in page order in; continued tables joined, and the joins made, out.
+
+    The joins are worked out while joining, not by a second pass, so what they say is exactly what
+    the pipeline did. Callers that want the pieces as found must copy what they need first: the
+    pieces' cells are renumbered and moved into the table they continue.
+    """
     out: list[Table] = []
-    for table in tables:
+    last_piece: list[int] = []  # per joined table, the index of its latest piece
+    joins: list[Join] = []
+    for index, table in enumerate(tables):
         prev = out[-1] if out else None
         is_first_on_page = not out or out[-1].pages[-1] != table.page
         if (
@@ -107,7 +137,10 @@ def stitch_continued_tables(tables: list[Table]) -> list[Table]:
         ):
             skip = repeated_header_rows(prev, table)
             if skip or (_same_columns(prev, table) and not _opens_with_title(table)):
-                _append(prev, table, skip)
+                fragment = _append(prev, table, skip)
+                joins.append(Join(index, last_piece[-1], skip, fragment))
+                last_piece[-1] = index
                 continue
         out.append(table)
-    return out
+        last_piece.append(index)
+    return out, joins

@@ -65,9 +65,10 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     correct.add_argument("--warehouse", default=config.warehouse)
     correct.add_argument("--corrections", default=config.corrections, help="CSV to record in (%(default)s)")
 
-    inspect = sub.add_parser("inspect", help="show every table found in one file and how it was read")
+    inspect = sub.add_parser("inspect", help="show every table region found in one file and how it was read")
     inspect.add_argument("file", type=Path)
-    inspect.add_argument("--json", action="store_true", help="a JSON list of tables, each with its rows")
+    inspect.add_argument("--json", action="store_true",
+                         help="a JSON list of regions (one per table piece on its page), each with its rows")
 
     review = sub.add_parser("review", help="write the data-quality review site (static HTML, opens offline)")
     review.add_argument("--warehouse", default=config.warehouse)
@@ -176,25 +177,32 @@ def run_correct(args: argparse.Namespace) -> int:
 def run_inspect(args: argparse.Namespace) -> int:
     import json
 
-    from extractors import ExtractionError, extract
+    from extractors import ExtractionError
     from flows.pipeline import sha256_of
-    from normalise.inspect import describe
+    from normalise.inspect import inspect_file
 
     try:
-        doc = extract(args.file, sha256_of(args.file))
+        # The configuration's extraction settings, as `ingest` uses them, so that inspect shows what ingest reads.
+        seen = inspect_file(args.file, sha256_of(args.file), args.config.extract_settings())
     except (ExtractionError, OSError) as exc:
         print(f"scorecards: {exc}", file=sys.stderr)
         return 1
-    tables = describe(doc)
+    regions = seen.regions
     if args.json:
-        print(json.dumps(tables, indent=1))
+        print(json.dumps(regions, indent=1))
         return 0
-    print(f"{doc.source_file}: {doc.pages} page(s), {len(tables)} table(s)")
-    for number, table in enumerate(tables, start=1):
-        print(f"\ntable {number}: page {table['page']} bbox {table['bbox']} engine {table['engine']} "
-              f"quality {table['quality']} layout {table['layout']} ({table['reason']})")
-        for r, row in enumerate(table["rows"]):
-            marker = "H" if r < table["header_rows"] else " "
+    print(f"{seen.doc.source_file}: {seen.doc.pages} page(s), {len(regions)} region(s) read as "
+          f"{seen.tables} table(s)")
+    for region in regions:
+        joined = f" continues region {region['continues']}" if region["continues"] else ""
+        print(f"\nregion {region['region']} (table {region['table']}{joined}): page {region['page']} "
+              f"bbox {region['bbox']} engine {region['engine']} quality {region['quality']} "
+              f"layout {region['layout']} ({region['reason']})")
+        for r, row in enumerate(region["rows"]):
+            # H: header rows; on a continuation they repeat the table's header and are dropped when joined.
+            marker = "H" if r < region["header_rows"] else " "
+            if region["row_fragment"] and r == region["header_rows"]:
+                marker = "+"  # finishes the last row of the region it continues
             print(f"  {marker}{r:3d} | " + " | ".join(text[:24] for text in row))
     return 0
 
