@@ -93,7 +93,7 @@ def lines_with_boxes(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float
     return out
 
 
-SEGMENT_GAP = 1.2  # a gap wider than this many font sizes separates two pieces of a line (columns)
+SEGMENT_GAP = 0.7  # a gap wider than this many font sizes separates two pieces of a line (a word space is ~0.3)
 
 
 def line_segments(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float, float, float, float]]]:

@@ -92,6 +92,9 @@ class ExtractedDocument:
     pages: int
     tables: list[Table]
     text_lines: list[TextLine] = field(default_factory=list)
+    # PDF text pages: every printed line, inside tables or not, cut into pieces at wide gaps. Layouts
+    # printed without rules (indicator cards) are read from these, whatever regions were found.
+    page_lines: list[TextLine] = field(default_factory=list)
 
 
 class ExtractionError(Exception):

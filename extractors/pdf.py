@@ -26,7 +26,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.table import TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors.geometry import cut_words, fill_text, grid_from_rects, lines_with_boxes
+from extractors.geometry import cut_words, fill_text, grid_from_rects, lines_with_segments
 from extractors.model import BBox, ExtractedDocument, ExtractionError, Table, TextLine
 from extractors.ocr import needs_ocr, ocr_enabled, ocr_page
 from extractors.stitch import stitch_continued_tables
@@ -504,6 +504,7 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
 
     tables: list[Table] = []
     text_lines: list[TextLine] = []
+    page_lines: list[TextLine] = []  # every line of the page, tables included: for borderless layouts
     read_by_ocr = {n: _ocr(path, n, size, settings) for n, size in scanned.items()}
     for n in sorted(set(per_page) | set(read_by_ocr)):
         if n in read_by_ocr:  # a scanned page: its tables and lines come from the page image
@@ -519,8 +520,15 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
             and t.quality >= settings["min_quality"]
         ]
         outside = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
-        text_lines += [TextLine(text, n, view.to_page(box)) for text, box in lines_with_boxes(outside)]
+        text_lines += [
+            TextLine(text, n, view.to_page(box), segments=[(t, view.to_page(b)) for t, b in pieces])
+            for text, box, pieces in lines_with_segments(outside)
+        ]
+        page_lines += [
+            TextLine(text, n, view.to_page(box), segments=[(t, view.to_page(b)) for t, b in pieces])
+            for text, box, pieces in lines_with_segments(view.chars)
+        ]
         tables += [_to_page(t, view) for t in kept]
     if settings["stitch"]:
         tables = stitch_continued_tables(tables)
-    return ExtractedDocument(path.name, sha256, "pdf", page_count, tables, text_lines)
+    return ExtractedDocument(path.name, sha256, "pdf", page_count, tables, text_lines, page_lines)

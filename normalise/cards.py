@@ -108,8 +108,29 @@ def comparator_name(text: str) -> str | None:
     return None
 
 
+def _split_run_in_heading(row: Row) -> None:
+    """`...within timescale Target 22/23` as one piece (a title run into its neighbour): cut before `Target`.
+
+    The cut's position is estimated from the character count: good enough to assign columns.
+    """
+    for k, piece in enumerate(row.pieces):
+        words = "|".join(vocabulary()["cards"]["target"])
+        match = re.search(r"(?<=\S)\s*((?:" + words + r")(?:\s+(?:19|20)?\d{2}\s*[/-]\s*(?:19|20)?\d{2})?)$",
+                          piece.text, re.I)
+        if match and match.start() > 0:
+            share = match.start(1) / max(1, len(piece.text))
+            cut = piece.x0 + share * (piece.x1 - piece.x0)
+            left = Piece(piece.text[: match.start()].strip(), piece.x0, cut - 1, piece.lineage)
+            right = Piece(piece.text[match.start(1):], cut, piece.x1, piece.lineage)
+            row.pieces[k: k + 1] = [left, right]
+            return
+
+
 def _header_pieces(row: Row) -> tuple[Piece, Piece] | None:
     """(target heading, tolerance heading) when the row is a card header's top row."""
+    if any(_card_word(p.text) == "tolerance" for p in row.pieces) and not any(
+            _card_word(p.text) == "target" for p in row.pieces):
+        _split_run_in_heading(row)
     target = next((p for p in row.pieces if _card_word(p.text) == "target"), None)
     tolerance = next((p for p in row.pieces if _card_word(p.text) == "tolerance"), None)
     if target is None or tolerance is None or tolerance.x0 < target.x0 or len(row.pieces) > 6:
@@ -158,9 +179,10 @@ def _is_prose(row: Row) -> bool:
 def _is_heading_line(row: Row) -> bool:
     piece = row.pieces[0]
     return (
-        len(row.pieces) == 1 and row.table_index == 0 and not piece.is_figure and len(piece.text.split()) <= 14
+        len(row.pieces) == 1 and not piece.is_figure and len(piece.text.split()) <= 14
         and not _is_commentary_heading(row) and comparator_name(piece.text) is None
-        and not piece.text.startswith(("*", "†"))
+        and not piece.text.startswith(("*", "†")) and _polarity_at(piece.text) < 0
+        and _card_word(piece.text) not in ("target", "tolerance")
     )
 
 
@@ -221,7 +243,7 @@ def _read_header(rows: list[Row], i: int) -> tuple[Card, int]:
     while j < len(rows) and j - i <= HEADER_BLOCK_ROWS and not seen_polarity:
         row = rows[j]
         if (row.page != head.page or _count_header(row) is not None or _is_commentary_heading(row)
-                or _comparator(row) is not None or card_starts(rows, j)):
+                or _comparator(row) is not None or _header_pieces(row) is not None):
             break
         for piece in row.pieces:
             name = columns[_nearest([(n, a, b) for n, a, b in columns], piece)][0]
@@ -306,7 +328,9 @@ def _read_counts(rows: list[Row], j: int, card: Card) -> int:
             break
         if not values:
             # A label wrapped onto its own line continues the row above it.
-            if card.rows and label and label[0].text[:1].islower() and not _is_prose(row):
+            aligned = card.rows and label and abs(label[0].x0 - card.rows[-1].row.pieces[0].x0) <= 3
+            text = label[0].text if label else ""
+            if aligned and (text[:1].islower() or text[:1] in "(&/-" or len(text.split()) <= 2):
                 card.rows[-1].label = f"{card.rows[-1].label} {' '.join(p.text for p in label)}"
                 row.consumed = True
                 j += 1
@@ -336,9 +360,10 @@ def read_cards(rows: list[Row]) -> list[Card]:
     cards: list[Card] = []
     i = 0
     while i < len(rows):
-        if not card_starts(rows, i):
+        if rows[i].consumed or not card_starts(rows, i):
             i += 1
             continue
+        start = i
         if _header_pieces(rows[i]) is not None:
             card, i = _read_header(rows, i)
         else:
@@ -348,6 +373,8 @@ def read_cards(rows: list[Row]) -> list[Card]:
         commentary_open = False
         while i < len(rows) and not card_starts(rows, i):
             row = rows[i]
+            if row.consumed:  # read already (a rates table)
+                break
             if not card.columns and _count_header(row) is not None:
                 i = _read_counts(rows, i, card)
                 continue
@@ -365,6 +392,9 @@ def read_cards(rows: list[Row]) -> list[Card]:
                 break
             i += 1
         cards.append(card)
+        for row in rows[start:i]:
+            if row.consumed:
+                row.owner = card.title or "an indicator card"
     return cards
 
 

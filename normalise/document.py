@@ -15,6 +15,8 @@ Layouts, tried in this order:
 
 from __future__ import annotations
 
+import re
+
 from extractors.model import ExtractedDocument, Table, TextLine
 from normalise.audit import is_audit_table, read_audit_table
 from normalise.cards import Card, card_records, read_cards
@@ -23,12 +25,14 @@ from normalise.indicator_index import indicator_number, is_indicator_index, read
 from normalise.longlist import find_sides, outcome_block, read_long_list
 from normalise.periods import Period, parse_period
 from normalise.rates import header_rows as rates_header_rows
-from normalise.rates import is_rates_table, read_rates_table
+from normalise.rates import is_rates_table, read_rates_rows, read_rates_table
 from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
 from normalise.rows import Row, document_rows
 from normalise.values import parse_cell
 
 REPORT_PERIOD_LINES = 6
+# Cheap test before walking a document's rows for cards: a card has a tolerance or a relative period.
+_CARD_HINT = re.compile(r"\b(?:Tolerance|Prev(?:ious)?\.?\s)", re.I)
 
 
 def _quarantine_unread(table: Table, index: int, reason: str, out: NormalisedDocument) -> None:
@@ -102,37 +106,38 @@ def frequency_of(period: Period | None) -> str:
     return {"month": "Monthly", "quarter": "Quarterly"}.get(period.type, "")
 
 
-def find_cards(doc: ExtractedDocument) -> tuple[list[Card], list[Row]]:
-    """Indicator cards in a PDF (they need positions), and the document's rows they were read from."""
-    if doc.kind != "pdf":
+def find_cards(doc: ExtractedDocument, frequency: str, out: NormalisedDocument) -> tuple[list[Card], list[Row]]:
+    """Indicator cards in a PDF (they need positions), and the document's rows they were read from.
+
+    Rates tables beside them are read from the same rows (into `out`), so that a region that
+    extraction found as one table holding both is still read right.
+    """
+    if doc.kind != "pdf" or not any(_CARD_HINT.search(line.text) for line in doc.page_lines or doc.text_lines):
         return [], []
     rows = document_rows(doc)
+    if doc.page_lines:  # positions of every printed piece: rates tables are read from rows too
+        read_rates_rows(rows, doc.page_lines, frequency, out)
     return read_cards(rows), rows
 
 
-def card_tables(cards: list[Card], rows: list[Row]) -> dict[int, str]:
-    """Table number -> the title of the card that read it (its first one)."""
+def card_tables(rows: list[Row]) -> dict[int, str]:
+    """Table number -> who read part of it from the rows (a card's title, or `rates table`)."""
     claimed: dict[int, str] = {}
-    for card in cards:
-        for row in [card.anchor] if card.anchor else []:
-            if row.table_index:
-                claimed.setdefault(row.table_index, card.title)
     for row in rows:
-        if row.consumed and row.table_index:
-            owner = next((c.title for c in cards if _card_has(c, row)), "")
-            claimed.setdefault(row.table_index, owner)
+        if row.consumed:
+            for piece in row.pieces:
+                if piece.lineage.table_index:
+                    claimed.setdefault(piece.lineage.table_index, row.owner)
     return claimed
-
-
-def _card_has(card: Card, row: Row) -> bool:
-    return row is card.anchor or any(r.row is row for r in card.rows) or any(c[0] is row for c in card.comparators)
 
 
 def table_layouts(doc: ExtractedDocument, claimed: dict[int, str]) -> list[tuple[str, str, int]]:
     """(layout, why, header rows) of every table, cards included: what `documents` and inspect show."""
     decided = []
     for index, table in enumerate(doc.tables, start=1):
-        if index in claimed:
+        if claimed.get(index) == "rates table":
+            decided.append(("rates_table", "comparator columns beside period columns, read by position", 0))
+        elif index in claimed:
             title = claimed[index] or "an indicator card"
             decided.append(("kpi_card", f"part of the card {title[:60]!r} (header, counts or comparators)", 0))
         else:
@@ -143,12 +148,14 @@ def table_layouts(doc: ExtractedDocument, claimed: dict[int, str]) -> list[tuple
 def _quarantine_unread_rows(rows: list[Row], claimed: dict[int, str], out: NormalisedDocument) -> None:
     """Figures in a card's tables that no part of the card explains go to quarantine, not away."""
     for row in rows:
-        if row.consumed or row.table_index not in claimed:
+        if row.consumed:
             continue
         for piece in row.figures:
-            reason = f"table {row.table_index}: a figure beside the card {claimed[row.table_index][:60]!r} " \
-                     "that is not part of its counts or comparators"
-            out.quarantine.append(QuarantineRow("", "", "", piece.text, reason, piece.lineage))
+            table = piece.lineage.table_index
+            if table in claimed:
+                reason = (f"table {table}: a figure beside {claimed[table][:60]!r} "
+                          "that is not part of its rows, counts or comparators")
+                out.quarantine.append(QuarantineRow("", "", "", piece.text, reason, piece.lineage))
 
 
 def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
@@ -163,17 +170,17 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
         if line.text.startswith(("*", "†")):
             out.commentary.append(Commentary("", "footnote", line.text, line.page))
     frequency = frequency_of(period)
-    cards, rows = find_cards(doc)
+    cards, rows = find_cards(doc, frequency, out)
     for card in cards:
         card_records(card, period, frequency, out)
-    claimed = card_tables(cards, rows)
+    claimed = card_tables(rows)
     _quarantine_unread_rows(rows, claimed, out)
     described = {n for card in cards if (n := indicator_number(card.section)) is not None}
     outcome: tuple[str, str] | None = None
     for index, (table, decided) in enumerate(zip(doc.tables, table_layouts(doc, claimed), strict=True), start=1):
         layout, reason, header_rows = decided
         out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
-        if layout == "kpi_card":
+        if layout == "kpi_card" or index in claimed:
             continue
         if layout == "indicator_index":
             read_indicator_index(table, index, described, out)

@@ -22,6 +22,7 @@ from normalise.cards import comparator_name
 from normalise.cells import ParseError, parse_value_cell
 from normalise.periods import Period, add_months, month_end, parse_period
 from normalise.records import BenchmarkRow, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
+from normalise.rows import Piece, Row
 from normalise.values import unit_from_label
 from normalise.vocab import vocabulary
 
@@ -134,35 +135,154 @@ def read_rates_table(table: Table, index: int, lines: list[TextLine], frequency:
                 continue
             kind, name, month = kinds[c]
             where = Lineage(cell.page, index, r, c, cell.bbox, table.engine)
-            text = " ".join(cell.text.split())
-            if not text:
-                if kind == "period" and month is not None:
-                    period = figure_period(month, label, "")
-                    out.observations.append(Observation(
-                        label, "", period.label, period.type, period.start, period.end, None, unit, None, None,
-                        "missing", "", "", where, section=corner))
-                continue
-            try:
-                parts = parse_value_cell(text)
-            except ParseError as exc:
-                out.quarantine.append(QuarantineRow(label, name, month.label if month else "", text, str(exc), where))
-                continue
-            if len(parts) != 1 or month is None:
-                why = "several figures in one cell" if len(parts) != 1 else f"no period over column {c + 1}"
-                out.quarantine.append(QuarantineRow(label, name, "", text, f"rates table {index}: {why}", where))
-                continue
-            part = parts[0]
-            moved = footnotes.get(part.value.footnote) if part.value.footnote else None
-            period = figure_period(moved or month, label, part.note)
-            value = part.value
-            if kind == "comparator":
-                if value.value is not None:
-                    out.benchmarks.append(BenchmarkRow(
-                        label, name, period.label, period.start, period.end, value.value, value.unit or unit, text,
-                        cell.page))
-                continue
+            rate_record(label, corner, unit, kind, name, month, cell.text, where, footnotes, out)
+
+
+def rate_record(label: str, corner: str, unit: str, kind: str, name: str, month: Period | None, text: str,
+                where: Lineage, footnotes: dict[str, Period], out: NormalisedDocument) -> None:
+    """One cell of a rates table: an observation (period column) or a benchmark (comparator column)."""
+    text = " ".join(text.split())
+    if not text:
+        if kind == "period" and month is not None:
+            period = figure_period(month, label, "")
             out.observations.append(Observation(
-                label, "", period.label, period.type, period.start, period.end, value.value, value.unit or unit,
-                value.numerator, value.denominator, value.status or "", value.reported_rag, text, where,
-                section=corner, footnote=value.footnote,
-            ))
+                label, "", period.label, period.type, period.start, period.end, None, unit, None, None,
+                "missing", "", "", where, section=corner))
+        return
+    try:
+        parts = parse_value_cell(text)
+    except ParseError as exc:
+        out.quarantine.append(QuarantineRow(label, name, month.label if month else "", text, str(exc), where))
+        return
+    if len(parts) != 1 or month is None or kind not in ("period", "comparator"):
+        why = "several figures in one cell" if len(parts) != 1 else "no period or comparator heads its column"
+        out.quarantine.append(QuarantineRow(label, name, "", text, f"rates table: {why}", where))
+        return
+    part = parts[0]
+    moved = footnotes.get(part.value.footnote) if part.value.footnote else None
+    period = figure_period(moved or month, label, part.note)
+    value = part.value
+    if kind == "comparator":
+        if value.value is not None:
+            out.benchmarks.append(BenchmarkRow(
+                label, name, period.label, period.start, period.end, value.value, value.unit or unit, text,
+                where.page))
+        return
+    out.observations.append(Observation(
+        label, "", period.label, period.type, period.start, period.end, value.value, value.unit or unit,
+        value.numerator, value.denominator, value.status or "", value.reported_rag, text, where,
+        section=corner, footnote=value.footnote,
+    ))
+
+
+# --- the same table printed without rules, read from the document's rows (normalise.rows) -------------
+
+COLUMN_GAP = 12.0  # points: figure ranges closer than a quarter of this share a column
+
+
+def _comparator_row(row: Row) -> bool:
+    return sum(1 for p in row.pieces if _is_comparator_heading(p.text)) >= 2 and not row.figures
+
+
+def read_rates_rows(rows: list[Row], lines: list[TextLine], frequency: str, out: NormalisedDocument) -> None:
+    """Every rates table in the row stream; rows read are marked consumed (owner `rates table`)."""
+    i = 0
+    while i < len(rows):
+        if rows[i].consumed or not _comparator_row(rows[i]):
+            i += 1
+            continue
+        i = _read_one(rows, i, lines, frequency, out)
+
+
+def _read_one(rows: list[Row], i: int, lines: list[TextLine], frequency: str, out: NormalisedDocument) -> int:
+    page = rows[i].page
+    heads = [rows[i]]
+    k = i - 1
+    while k >= 0 and i - k <= 2 and rows[k].page == page and not rows[k].figures and not rows[k].consumed \
+            and len(rows[k].text.split()) <= 12:
+        heads.insert(0, rows[k])
+        k -= 1
+    j = i + 1
+    while j < len(rows) and j - i <= 3 and rows[j].page == page and not rows[j].figures:
+        heads.append(rows[j])
+        j += 1
+    data: list[tuple[Row, Piece, list[Piece]]] = []
+    while j < len(rows) and rows[j].page == page and not rows[j].consumed:
+        row = rows[j]
+        label, figures = row.pieces[0], row.pieces[1:]
+        if label.is_figure or not figures or not all(p.is_figure for p in figures):
+            break
+        data.append((row, label, figures))
+        j += 1
+    if not data:
+        return i + 1
+    boundary = min(p.x0 for _, _, figures in data for p in figures)
+    columns = _columns([p for _, _, figures in data for p in figures])
+    stacks: list[list[str]] = [[] for _ in columns]
+    corner: list[str] = []
+    for row in heads:
+        for piece in row.pieces:
+            if piece.centre < boundary:
+                corner.append(piece.text)
+                continue
+            over = [c for c, (x0, x1) in enumerate(columns) if min(x1, piece.x1) - max(x0, piece.x0) > 0]
+            if len(over) > 1:
+                continue  # a group heading over several columns (`Latest published statistics`)
+            c = over[0] if over else min(range(len(columns)),
+                                         key=lambda c: abs((columns[c][0] + columns[c][1]) / 2 - piece.centre))
+            stacks[c].append(piece.text)
+    corner_text = " ".join(corner)
+    unit = unit_from_label(corner_text)
+    footnotes = footnote_periods(lines)
+    kinds = _kinds(stacks)
+    for row in [*heads, *(r for r, _, _ in data)]:
+        row.consumed, row.owner = True, "rates table"
+    for row, label_piece, figures in data:
+        label = label_piece.text
+        where = label_piece.lineage
+        out.measures.append(Measure(label, corner_text, frequency=frequency, page=row.page,
+                                    table_index=where.table_index, row_index=where.row_index))
+        placed: dict[int, Piece] = {}
+        for piece in figures:
+            placed.setdefault(_column_of(columns, piece), piece)
+        for c, (kind, name, month) in enumerate(kinds):
+            piece = placed.get(c)
+            where = piece.lineage if piece else Lineage(row.page, label_piece.lineage.table_index,
+                                                        label_piece.lineage.row_index, c + 1, None, "text-line")
+            rate_record(label, corner_text, unit, kind, name, month, piece.text if piece else "", where, footnotes,
+                        out)
+    return j
+
+
+def _columns(figures: list[Piece]) -> list[tuple[float, float]]:
+    """Figure columns: pieces whose x-ranges overlap (or nearly touch) share one, whatever their alignment."""
+    spans: list[list[float]] = []
+    for piece in sorted(figures, key=lambda p: p.x0):
+        if spans and piece.x0 <= spans[-1][1] + COLUMN_GAP / 4:
+            spans[-1][1] = max(spans[-1][1], piece.x1)
+        else:
+            spans.append([piece.x0, piece.x1])
+    return [(a, b) for a, b in spans]
+
+
+def _column_of(columns: list[tuple[float, float]], piece: Piece) -> int:
+    inside = [c for c, (x0, x1) in enumerate(columns) if x0 <= piece.centre <= x1]
+    if inside:
+        return inside[0]
+    return min(range(len(columns)), key=lambda c: abs((columns[c][0] + columns[c][1]) / 2 - piece.centre))
+
+
+def _kinds(stacks: list[list[str]]) -> list[tuple[str, str, Period | None]]:
+    kinds: list[tuple[str, str, Period | None]] = []
+    last_period: Period | None = None
+    for stack in stacks:
+        name = next((" ".join(t.split()) for t in stack if _is_comparator_heading(t)), None)
+        period = _stack_period(stack)
+        if name is not None:
+            kinds.append(("comparator", name, period or last_period))
+        elif period is not None:
+            kinds.append(("period", "", period))
+            last_period = period
+        else:
+            kinds.append(("unknown", "", None))
+    return kinds

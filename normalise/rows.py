@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractors.model import ExtractedDocument
+from extractors.model import Cell, ExtractedDocument
 from normalise.records import Lineage
 from normalise.values import parse_cell
 
@@ -41,6 +41,7 @@ class Row:
     table_index: int  # 1-based table number, or TEXT_LINE
     row_index: int  # the table's row, or the running-text line number
     consumed: bool = field(default=False, compare=False)
+    owner: str = ""  # the title of the card (or table) that read this row
 
     @property
     def text(self) -> str:
@@ -52,7 +53,14 @@ class Row:
 
 
 def document_rows(doc: ExtractedDocument) -> list[Row]:
-    """Every table row and running-text line that has a position, in reading order."""
+    """Every printed row that has a position, in reading order.
+
+    From the page's own lines when extraction kept them (text PDFs): each piece then takes the
+    lineage of the table cell it sits in, if any, so a figure still points at its cell. Otherwise
+    (scans) from table rows and running text.
+    """
+    if doc.page_lines:
+        return _rows_from_lines(doc)
     rows: list[Row] = []
     for index, table in enumerate(doc.tables, start=1):
         for r in range(table.n_rows):
@@ -76,5 +84,34 @@ def document_rows(doc: ExtractedDocument) -> list[Row]:
         ]
         if pieces:
             rows.append(Row(line.page, line.bbox[1], pieces, TEXT_LINE, number))
+    rows.sort(key=lambda row: (row.page, row.top, row.pieces[0].x0))
+    return rows
+
+
+def _rows_from_lines(doc: ExtractedDocument) -> list[Row]:
+    cells: dict[int, list[tuple[int, Cell]]] = {}
+    for index, table in enumerate(doc.tables, start=1):
+        for r in range(table.n_rows):
+            for cell in table.distinct_cells(r):
+                if cell.bbox is not None and cell.row == r:
+                    cells.setdefault(cell.page, []).append((index, cell))
+    engines = {index: table.engine for index, table in enumerate(doc.tables, start=1)}
+    rows: list[Row] = []
+    for number, line in enumerate(doc.page_lines):
+        if line.bbox is None:
+            continue
+        pieces = []
+        for col, (text, box) in enumerate(line.segments or [(line.text, line.bbox)]):
+            if not text.strip():
+                continue
+            cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+            home = next(((i, c) for i, c in cells.get(line.page, [])
+                         if c.bbox and c.bbox[0] <= cx <= c.bbox[2] and c.bbox[1] <= cy <= c.bbox[3]), None)
+            lineage = (Lineage(line.page, home[0], home[1].row, home[1].col, box, engines[home[0]]) if home
+                       else Lineage(line.page, TEXT_LINE, number, col, box, "text-line"))
+            pieces.append(Piece(" ".join(text.split()), box[0], box[2], lineage))
+        if pieces:
+            table_index = pieces[0].lineage.table_index
+            rows.append(Row(line.page, line.bbox[1], pieces, table_index, pieces[0].lineage.row_index))
     rows.sort(key=lambda row: (row.page, row.top, row.pieces[0].x0))
     return rows
