@@ -236,7 +236,7 @@ def run_serve(args: argparse.Namespace) -> int:
     Path(args.inbox).mkdir(parents=True, exist_ok=True)
     try:
         serve(args.inbox, args.warehouse, args.cron, args.host, args.port, args.workers,
-              args.config.extract_settings())
+              args.config.extract_settings(), args.config.corrections)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0

@@ -57,9 +57,13 @@ def start_server(host: str, port: int) -> subprocess.Popen[bytes]:
 
 def serve(
     inbox: str, warehouse: str, cron: str, host: str = "127.0.0.1", port: int = 4200, workers: int = 1,
-    settings: dict[str, object] | None = None,
+    settings: dict[str, object] | None = None, corrections: str | None = None,
 ) -> None:
-    """Run until interrupted: scheduled (and manually triggered) nightly runs execute here."""
+    """Run until interrupted: scheduled (and manually triggered) nightly runs execute here.
+
+    `corrections` is the reviewers' CSV; each nightly run copies it into the warehouse first, so a
+    decision committed during the day applies to that night's loads.
+    """
     server = None
     api_url = os.environ.get("PREFECT_API_URL")
     if not api_url:
@@ -72,7 +76,8 @@ def serve(
         from flows.ingest import nightly_ingest  # after PREFECT_API_URL is set: Prefect reads it at import
 
         parameters = {"inbox": str(Path(inbox).resolve()), "warehouse": str(Path(warehouse).resolve()),
-                      "workers": workers, "settings": settings or {}}
+                      "workers": workers, "settings": settings or {},
+                      "corrections": str(Path(corrections).resolve()) if corrections else None}
         print(f"deployment {nightly_ingest.name}/{DEPLOYMENT}: {cron!r} over {parameters['inbox']}", flush=True)
         nightly_ingest.serve(name=DEPLOYMENT, cron=cron, parameters=parameters)
     finally:

@@ -99,6 +99,35 @@ def report_period(doc: ExtractedDocument) -> Period | None:
     return None
 
 
+ORGANISATION_LINES = 8
+_BOROUGH_OF = re.compile(r"\b(?:(?:London|Royal)\s+)?Borough\s+of\s+(?:[A-Z][\w'’\-]+\s?){1,3}")
+
+
+def organisation_of(doc: ExtractedDocument) -> str:
+    """The reporting body named in the opening lines (`... of Birmingham Children's Trust`), or ''.
+
+    Lines are joined first, because a title often wraps inside the body's name. The body is a
+    kind from the vocabulary (`Children's Trust`, `County Council`) after one or two capitalised
+    place words that are not report words (`Quarterly`, `Performance`).
+    """
+    from normalise.vocab import vocabulary
+
+    words = vocabulary()["organisations"]
+    text = " ".join(line.text for line in doc.text_lines[:ORGANISATION_LINES]).replace("’", "'")
+    if (borough := _BOROUGH_OF.search(text)) is not None:
+        return borough.group(0).strip()
+    for kind in sorted(words["kinds"], key=len, reverse=True):
+        for match in re.finditer(r"\b" + re.escape(kind) + r"\b", text, re.I):
+            place: list[str] = []
+            for word in reversed(text[: match.start()].split()):
+                if len(place) == 2 or not word[:1].isupper() or word.lower().strip(",.:") in words["not_places"]:
+                    break
+                place.insert(0, word)
+            if place:
+                return f"{' '.join(place)} {match.group(0)}"
+    return ""
+
+
 def frequency_of(period: Period | None) -> str:
     """A report covering one month reports monthly, one quarter quarterly (how its measures are reported)."""
     if period is None:
@@ -162,6 +191,7 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     out = NormalisedDocument()
     if doc.text_lines:
         out.title = doc.text_lines[0].text
+    out.organisation = organisation_of(doc)
     period = report_period(doc)
     if period is not None:
         out.report_period_label, out.report_period_start, out.report_period_end = (

@@ -364,6 +364,9 @@ class _Pen:
     def rule(self, x0: float, top: float, x1: float, bottom: float) -> None:
         self.pdf.rect(x0, self.height - bottom, x1 - x0, bottom - top, stroke=1, fill=0)
 
+    def line(self, x0: float, top: float, x1: float, bottom: float) -> None:
+        self.pdf.line(x0, self.height - top, x1, self.height - bottom)
+
     def shade(self, x0: float, top: float, x1: float, bottom: float) -> None:
         self.pdf.setFillGray(0.85)
         self.pdf.rect(x0, self.height - bottom, x1 - x0, bottom - top, stroke=0, fill=1)
@@ -450,8 +453,12 @@ def _write_card(pen: _Pen, card: CardModel, report: CardReport) -> None:
         top = pen.y - 10
         rows = max(2, len(title_lines) + 1)
         pen.shade(55, top, 540, top + rows * LINE + 4)
-        if report.ruled:
-            pen.rule(55, top, 540, top + rows * LINE + 4)
+        if report.ruled:  # a ruled header: a box, column walls and a line under the headings
+            bottom = top + rows * LINE + 4
+            pen.rule(55, top, 540, bottom)
+            for x in (145, 380, 460):
+                pen.line(x, top, x, bottom)
+            pen.line(55, top + LINE + 1, 540, top + LINE + 1)
         pen.text(60, "Performance", bold=True)
         pen.text(60, f"Indicator {card.number}", bold=True, dy=LINE)
         for k, line in enumerate(title_lines):
@@ -473,6 +480,7 @@ def _write_card(pen: _Pen, card: CardModel, report: CardReport) -> None:
         for k, part in enumerate(column.split("\n")):
             pen.text(x, part, 8.5, bold=True, centre=True, dy=k * LINE)
     pen.y += wrapped * LINE
+    row_tops = [head_top, pen.y - 9]  # the heading's bottom rule, then one under each row
     rows: list[tuple[str, list[str]]] = [(r.label, [_figure(v, "count") for v in r.values]) for r in card.counts]
     if card.percent is not None:
         rows.append((card.percent_label, [_figure(v, "percent") for v in card.percent]))
@@ -484,8 +492,14 @@ def _write_card(pen: _Pen, card: CardModel, report: CardReport) -> None:
                 for x, value in zip(COL_X, values, strict=False):
                     pen.text(x, value, 8.5, centre=True)
             pen.y += LINE
-    if report.ruled:
-        pen.rule(LABEL_X - 5, head_top, 480, pen.y - 8)
+        row_tops.append(pen.y - 9)
+    if report.ruled:  # a ruled grid: every row and column walled
+        left, right = LABEL_X - 5, 480
+        pen.rule(left, head_top, right, row_tops[-1])
+        for x in (280, 380):
+            pen.line(x, head_top, x, row_tops[-1])
+        for y in row_tops[1:-1]:
+            pen.line(left, y, right, y)
     pen.y += 8
     pen.text(60, "Commentary", bold=True)
     pen.y += LINE
