@@ -20,8 +20,9 @@ that phase alone:
 * a mixed folder (``--mixed N`` reports per layout and form, default 2, 0 skips it): every layout the
   generators make, ruled and borderless PDFs and Word (quarterly contract grids, improvement
   scorecards, target-setting tables over page breaks; KPI card reports when ``samples/cards.py`` is
-  there), ingested file by file after a warm-up file (so the Great Expectations import is not
-  charged to the first layout), beside bare pdfplumber on the same PDFs, per layout and form, with
+  there; measure long-lists in Word and audit judgement reports in every form, from
+  ``samples/layouts.py``), ingested file by file after a warm-up file (so the Great Expectations
+  import is not charged to the first layout), beside bare pdfplumber on the same PDFs, per layout and form, with
   the layouts the pipeline decided and the peak memory of each side.
 
 Absolute seconds swing with the machine and whatever else it is doing; the ratio of scorecards PDF
@@ -288,10 +289,24 @@ def card_writer() -> Callable[..., Path] | None:
     return write_card_report  # type: ignore[no-any-return,unused-ignore]
 
 
-# HOOK: measure long-lists and audit judgement tables. Their only builders today are small helpers
-# inside tests/test_other_layouts.py (Word only); the benchmark does not import tests, and samples/
-# is not this benchmark's to change. When samples/ gains writers for them, add them here like cards.
-MISSING_LAYOUTS = ("measure long-list", "audit judgements")
+def layout_writers() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
+    """Measure long-lists and audit judgement reports (issue #6) from ``samples.layouts``: a writer of one
+    long-list (Word) and one audit report (``form`` ruled / borderless PDF or docx), each from a seed."""
+    try:
+        from samples import layouts
+    except ImportError:
+        return None
+
+    def long_list(path: Path, seed: int) -> Path:
+        return layouts.write_long_list(layouts.random_long_list(seed), path)
+
+    def audit(path: Path, seed: int, form: str) -> Path:
+        return layouts.write_audit(layouts.random_audit_report(seed), path, form)
+
+    return long_list, audit
+
+
+MISSING_LAYOUTS: tuple[str, ...] = () if layout_writers() else ("measure long-list", "audit judgements")
 
 
 def generate_mixed(folder: Path, count: int, seed: int, n_measures: int) -> list[Result]:
@@ -316,6 +331,15 @@ def generate_mixed(folder: Path, count: int, seed: int, n_measures: int) -> list
                 form = "ruled" if ruled else "borderless"
                 path = cards(folder / f"cards_{i:03d}_{form}.pdf", seed + 100 + i, ruled=ruled)
                 made.append({"path": str(path), "layout": "cards", "form": form})
+        writers = layout_writers()
+        if writers is not None:
+            long_list, audit = writers
+            path = long_list(folder / f"longlist_{i:03d}.docx", seed + 100 + i)
+            made.append({"path": str(path), "layout": "long-list", "form": "docx"})
+            for form in MIXED_FORMS:
+                suffix = "docx" if form == "docx" else "pdf"
+                path = audit(folder / f"audit_{i:03d}_{form}.{suffix}", seed + 100 + i, form)
+                made.append({"path": str(path), "layout": "audit", "form": form})
     return made
 
 
@@ -609,7 +633,8 @@ def print_mixed(results: Result, rows: list[Result]) -> None:
     print(f"peak memory: scorecards {ingest['peak_mib']:.1f} MiB (whole mixed ingest process, warm-up included), "
           f"bare pdfplumber {bare['peak_mib']:.1f} MiB")
     missing = [*MISSING_LAYOUTS, *(["KPI cards (samples/cards.py not there yet)"] if card_writer() is None else [])]
-    print(f"not in the mixed folder yet: {', '.join(missing)}")
+    if missing:
+        print(f"not in the mixed folder yet: {', '.join(missing)}")
     if ingest["failures"]:
         print(f"FAILED mixed files ({len(ingest['failures'])}):", *ingest["failures"], sep="\n  ")
 

@@ -4,6 +4,11 @@ Requires Improvement / Inadequate, period columns (`Q1` over `(May 15)`), cells 
 
 The measure is the heading the tables sit under; the breakdown is `Stream / Judgement`; the
 arrows are the measure's trend, not figures.
+
+Printed without lines, stream tables stacked close together can come out of extraction as one
+table: the next stream's title is then a body row of one text, followed by its own copy of the
+period header. Both are read as such (a new stream, a header checked against the table's own),
+never as judgement rows.
 """
 
 from __future__ import annotations
@@ -20,13 +25,31 @@ def _grade(text: str) -> bool:
 
 
 def is_audit_table(table: Table, layout: GridLayout) -> bool:
-    """Most body rows are named by a judgement grade."""
+    """Most body rows are named by a judgement grade (stream title rows inside the body aside)."""
     label_col = _column(layout, "label")
     if label_col is None:
         return False
-    labels = [table.grid[r][label_col].text for r in range(layout.header_rows, table.n_rows)]
+    body = range(layout.header_rows, table.n_rows)
+    labels = [table.grid[r][label_col].text for r in body if _stream_title(table, r) is None]
     labels = [text for text in labels if text]
     return len(labels) >= 2 and sum(map(_grade, labels)) >= 0.75 * len(labels)
+
+
+def _stream_title(table: Table, row: int) -> str | None:
+    """The text of a body row that names another stream: one text in the row, not a grade, not a figure."""
+    texts = [c.text for c in table.distinct_cells(row) if c.text]
+    if len(texts) != 1 or _grade(texts[0]) or table.distinct_cells(row)[0].text != texts[0]:
+        return None
+    try:
+        parse_value_cell(texts[0])
+    except ParseError:
+        return texts[0]
+    return None  # a lone figure is a figure (a row with one value), not a title
+
+
+def _header_text(table: Table, rows: list[int], col: int) -> str:
+    """A stream's own header over one column, its lines joined as the table's header is."""
+    return " ".join(t for t in (table.grid[r][col].text for r in rows) if t)
 
 
 def stream_of(table: Table, layout: GridLayout) -> str:
@@ -45,9 +68,26 @@ def read_audit_table(
     trend_col = _column(layout, "trend")
     stream = stream_of(table, layout)
     measure_label = heading or stream
+    own_header: list[int] | None = None  # rows of a later stream's own header, gathered after its title
+    misfit = ""  # why a later stream's figures cannot be read under the table's periods
     for r in range(layout.header_rows, table.n_rows):
         row = table.grid[r]
         grade = row[label_col].text if label_col is not None else ""
+        title = _stream_title(table, r)
+        if title is not None:
+            stream, own_header, misfit = title, [], ""
+            continue
+        if own_header is not None:
+            if not _grade(grade):
+                own_header.append(r)
+                continue
+            # No header of its own (a sub-heading over grades): the table's header stands for it.
+            differs = [col for col in layout.period_columns if own_header
+                       and _header_text(table, own_header, col) != layout.headers.get(col, "")]
+            if differs:
+                misfit = (f"stream {stream!r} has its own period header "
+                          f"({_header_text(table, own_header, differs[0])!r}, not {layout.headers.get(differs[0])!r})")
+            own_header = None
         if not grade:
             continue
         breakdown = f"{stream} / {grade}" if stream and heading else grade
@@ -58,6 +98,9 @@ def read_audit_table(
         for col, period in sorted(layout.period_columns.items()):
             cell = row[col]
             where = Lineage(cell.page, table_index, r, col, cell.bbox, table.engine)
+            if misfit:
+                out.quarantine.append(QuarantineRow(measure_label, breakdown, period.label, cell.text, misfit, where))
+                continue
             try:
                 parts = parse_value_cell(cell.text)
             except ParseError as exc:

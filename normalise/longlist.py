@@ -50,8 +50,11 @@ def find_sides(table: Table) -> tuple[int, list[Side]] | None:
     for r in range(min(MAX_HEADER_ROWS, table.n_rows)):
         texts = table.row_texts(r)
         sides: list[Side] = []
+        claimed: set[int] = set()  # flag columns of a side found already
         for col, text in enumerate(texts):
-            if role_of(text) == "label":
+            # A flag header may also read as a label (`Existing measure` contains `measure`): it is the
+            # side's flag column, not the start of another side.
+            if col not in claimed and role_of(text) == "label":
                 flags: dict[str, int] = {}
                 for nxt in range(col + 1, len(texts)):
                     kind = _flag_kind(texts[nxt])
@@ -59,6 +62,7 @@ def find_sides(table: Table) -> tuple[int, list[Side]] | None:
                         break
                     flags[kind] = nxt
                 if flags:
+                    claimed.update(flags.values())
                     group = table.grid[r - 1][col].text if r > 0 else ""
                     sides.append(Side(group, col, flags))
         if sides:

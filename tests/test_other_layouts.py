@@ -1,14 +1,33 @@
-"""Measure long-lists and audit judgement tables, in Word files the tests build; the report period."""
+"""Measure long-lists and audit judgement tables, on documents samples/layouts.py generates with their
+exact truth (Word, and PDF ruled and borderless); the report period."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import docx
+import pytest
 
 from extractors import extract
 from normalise.document import normalise_document, report_period
+from normalise.longlist import find_sides
 from normalise.records import NormalisedDocument
+from samples.layouts import (
+    ACTIVITY,
+    IMPACT,
+    AuditReport,
+    LongList,
+    audit_rows,
+    expected_audit_measures,
+    expected_audit_observations,
+    expected_definitions,
+    expected_list_measures,
+    random_audit_report,
+    random_long_list,
+    write_audit,
+    write_long_list,
+)
 
 
 def _table(document: docx.document.Document, rows: list[list[str]]) -> docx.table.Table:
@@ -23,62 +42,214 @@ def _read(path: Path) -> NormalisedDocument:
     return normalise_document(extract(path, "sha"))
 
 
-def test_long_list_with_an_empty_right_hand_side(tmp_path: Path) -> None:
-    document = docx.Document()
-    document.add_paragraph("Draft long list of measures")
-    _table(document, [["Ultimate Outcome", "Grow up healthy"], ["Objectives", "– Fewer hospital admissions"]])
-    sides = _table(document, [
-        ["Activity measures", "", "", "", "Impact measures", "", "", ""],
-        ["Measure", "Existing", "Target", "DoT", "Measure", "Existing", "Target", "DoT"],
-        ["% of health checks on time", "Y", "Y", "n/a", "Rate of admissions", "N", "?", "?"],
-        ["Number of dental checks", "Variant", "?", "?", "", "", "", ""],
-    ])
-    sides.cell(0, 0).merge(sides.cell(0, 3))
-    sides.cell(0, 4).merge(sides.cell(0, 7))
-    sides.cell(0, 0).text, sides.cell(0, 4).text = "Activity measures", "Impact measures"
-    document.save(tmp_path / "list.docx")
+# Compared as multisets of tuples: every expected row once, nothing else (order is not the point).
 
-    tidy = _read(tmp_path / "list.docx")
-    assert [t.layout for t in tidy.tables] == ["outcome_block", "measure_long_list"]
-    assert [(m.measure_label, m.section) for m in tidy.measures] == [
-        ("% of health checks on time", "Grow up healthy / Activity measures"),
-        ("Number of dental checks", "Grow up healthy / Activity measures"),
-        ("Rate of admissions", "Grow up healthy / Impact measures"),
-    ]
-    flags = {d.measure_label: (d.existing_flag, d.target_flag, d.dot_flag) for d in tidy.definitions}
-    assert flags == {"% of health checks on time": ("Y", "Y", "n/a"), "Number of dental checks": ("Variant", "?", "?"),
-                     "Rate of admissions": ("N", "?", "?")}
-    assert {d.objectives for d in tidy.definitions} == {"– Fewer hospital admissions"}
+
+def _list_measures(tidy: NormalisedDocument) -> Counter[tuple[object, ...]]:
+    return Counter((m.measure_label, m.section) for m in tidy.measures)
+
+
+def _definitions(tidy: NormalisedDocument) -> Counter[tuple[object, ...]]:
+    return Counter((d.measure_label, d.section, d.outcome, d.objectives, d.existing_flag, d.target_flag, d.dot_flag)
+                   for d in tidy.definitions)
+
+
+def _expected_list(report: LongList) -> tuple[Counter[tuple[object, ...]], Counter[tuple[object, ...]]]:
+    measures = Counter((r["measure_label"], r["section"]) for r in expected_list_measures(report))
+    definitions = Counter((r["measure_label"], r["section"], r["outcome"], r["objectives"], r["existing_flag"],
+                           r["target_flag"], r["dot_flag"]) for r in expected_definitions(report))
+    return measures, definitions
+
+
+def _observations(tidy: NormalisedDocument) -> Counter[tuple[object, ...]]:
+    return Counter((o.measure_label, o.breakdown, o.period_label, o.period_type, str(o.period_start),
+                    str(o.period_end), o.value, o.unit, o.numerator, o.denominator, o.status, o.raw_text, o.section)
+                   for o in tidy.observations)
+
+
+def _expected_observations(report: AuditReport) -> Counter[tuple[object, ...]]:
+    return Counter((r["measure_label"], r["breakdown"], r["period_label"], r["period_type"], r["period_start"],
+                    r["period_end"], float(r["value"]), r["unit"],  # type: ignore[arg-type]
+                    None if r["numerator"] is None else float(r["numerator"]),  # type: ignore[arg-type]
+                    r["denominator"], r["status"], r["raw_text"], r["section"])
+                   for r in expected_audit_observations(report))
+
+
+def _audit_measures(tidy: NormalisedDocument) -> Counter[tuple[object, ...]]:
+    return Counter((m.measure_label, m.section, m.trend_text) for m in tidy.measures)
+
+
+def _expected_audit_measures(report: AuditReport) -> Counter[tuple[object, ...]]:
+    return Counter((r["measure_label"], r["section"], r["trend_text"]) for r in expected_audit_measures(report))
+
+
+# ---------------------------------------------------------------------------------------------
+# Measure long-lists
+# ---------------------------------------------------------------------------------------------
+
+
+def test_long_list_with_an_empty_right_hand_side(tmp_path: Path) -> None:
+    report = random_long_list(2, empty_right=True)
+    empty = [o for o in report.outcomes if not o.impact]
+    assert empty, "the generator must give this list an outcome without impact measures"
+    tidy = _read(write_long_list(report, tmp_path / report.name))
+
+    assert [t.layout for t in tidy.tables] == ["outcome_block", "measure_long_list"] * len(report.outcomes)
+    measures, definitions = _expected_list(report)
+    assert _list_measures(tidy) == measures
+    assert _definitions(tidy) == definitions
+    # The outcome with an empty right-hand side gives its activity measures and nothing under impact.
+    sections = {m.section for m in tidy.measures}
+    assert f"{empty[0].name} / {ACTIVITY}" in sections and f"{empty[0].name} / {IMPACT}" not in sections
+    assert {d.objectives for d in tidy.definitions if d.outcome == empty[0].name} == {" ".join(empty[0].objectives)}
     assert tidy.observations == [] and tidy.quarantine == []
 
 
-def _audit_table(document: docx.document.Document, stream: str, two_line_header: bool) -> None:
-    grades = [["Outstanding", "5%", "8% (2)", "="], ["Good", "40%", "44% (11)", "↑"],
-              ["Requires Improvement", "45%", "40% (10)", "↓"], ["Inadequate", "10%", "8% (2)", "="]]
-    header = [["", "Q3", "Q4", ""], ["", "(Dec 16)", "(Mar 17)", "Trend"]] if two_line_header else [
-        ["", "Q3 (Dec 16)", "Q4 (Mar 17)", "Trend"]]
-    table = _table(document, [[stream, "", "", ""], *header, *grades])
-    table.cell(0, 0).merge(table.cell(0, 3))
-    table.cell(0, 0).text = stream
+def test_a_flag_header_that_names_a_measure_is_a_flag_column(tmp_path: Path) -> None:
+    """`Existing measure` contains `measure`: it is the side's Existing flag, not a third side's label."""
+    report = random_long_list(5)
+    report.label_header = "Indicator"
+    report.flag_headers = [("existing_flag", "Existing measure"), ("dot_flag", "Direction of travel"),
+                           ("target_flag", "Targeted")]
+    path = write_long_list(report, tmp_path / report.name)
+    tables = extract(path, "sha").tables
+    found = find_sides(tables[1])
+    assert found is not None
+    header_rows, sides = found
+    assert header_rows == 2
+    assert [(s.name, s.label_col, s.flag_cols) for s in sides] == [
+        (ACTIVITY, 0, {"existing_flag": 1, "dot_flag": 2, "target_flag": 3}),
+        (IMPACT, 4, {"existing_flag": 5, "dot_flag": 6, "target_flag": 7}),
+    ]
+    measures, definitions = _expected_list(report)
+    tidy = normalise_document(extract(path, "sha"))
+    assert _list_measures(tidy) == measures and _definitions(tidy) == definitions
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit judgement tables
+# ---------------------------------------------------------------------------------------------
 
 
 def test_audit_tables_with_one_and_two_line_headers(tmp_path: Path) -> None:
-    document = docx.Document()
-    document.add_paragraph("Case File Audit Grades")
-    _audit_table(document, "Front Door", two_line_header=True)
-    _audit_table(document, "Cared for Children", two_line_header=False)
-    document.save(tmp_path / "audit.docx")
+    report = random_audit_report(4, header_lines=(2, 1))
+    two, one = report.groups
+    tidy = _read(write_audit(report, tmp_path / report.name("docx"), "docx"))
 
-    tidy = _read(tmp_path / "audit.docx")
-    assert [t.layout for t in tidy.tables] == ["audit_judgements", "audit_judgements"]
-    assert {o.measure_label for o in tidy.observations} == {"Case File Audit Grades"}
-    got = {(o.breakdown, o.period_label): (o.value, o.numerator, str(o.period_start)) for o in tidy.observations}
-    assert got[("Front Door / Outstanding", "Q4 (Mar 17)")] == (8.0, 2.0, "2017-01-01")
-    assert got[("Cared for Children / Good", "Q3 (Dec 16)")] == (40.0, None, "2016-10-01")
-    assert len(got) == 16
-    trends = {m.section: m.trend_text for m in tidy.measures}
-    assert trends["Front Door / Good"] == "↑" and trends["Cared for Children / Inadequate"] == "="
-    assert all(o.value is not None for o in tidy.observations)  # arrows are trends, never figures
+    assert {t.layout for t in tidy.tables} == {"audit_judgements"}
+    assert len(tidy.tables) == len(two.streams) + len(one.streams)
+    assert {o.measure_label for o in tidy.observations} == {two.heading, one.heading}
+    assert _observations(tidy) == _expected_observations(report)
+    # `Q1` over `(May 15)` reads as one period, `Q1 (May 15)`, the financial-year quarter of that month.
+    got = {(o.breakdown, o.period_label): o for o in tidy.observations}
+    for group in (two, one):
+        stream, period = group.streams[0], group.periods[-1]
+        grade = report.grades[0]
+        percent, count, _text = stream.cells[next(g for g in stream.cells if g.lower() == grade.lower())][-1]
+        row = got[(f"{stream.name} / {grade}", period.label)]
+        assert (row.value, row.numerator, row.period_start, row.period_end) == (
+            percent, None if count is None else float(count), period.start, period.end)
+    # The arrows are the trend of each stream's grade, never figures.
+    assert _audit_measures(tidy) == _expected_audit_measures(report)
+    assert all(o.value is not None and o.raw_text not in report.marks.values() for o in tidy.observations)
+    assert tidy.quarantine == []
+
+
+def test_two_streams_read_as_one_table(tmp_path: Path) -> None:
+    """Stream tables printed close together without lines can come out of extraction as one table: the
+    second stream's title row and its own copy of the header are read as such, not as judgement rows."""
+    report = random_audit_report(23, header_lines=(2,))
+    group = report.groups[0]
+    rows = [row for stream in group.streams[:2] for row in audit_rows(report, group, stream)]
+    second = len(rows) // 2
+
+    def write(name: str, grid: list[list[str]]) -> Path:
+        document = docx.Document()
+        document.add_paragraph(group.heading)
+        table = _table(document, grid)
+        for r in (0, second):  # each stream's title merged across its row, as extraction gives it
+            table.cell(r, 0).merge(table.cell(r, len(grid[0]) - 1)).text = grid[r][0]
+        document.save(tmp_path / name)
+        return tmp_path / name
+
+    tidy = _read(write("joined.docx", rows))
+    assert [t.layout for t in tidy.tables] == ["audit_judgements"]
+    report.groups[0].streams = group.streams[:2]
+    assert _observations(tidy) == _expected_observations(report)
+    assert _audit_measures(tidy) == _expected_audit_measures(report)
+    assert tidy.quarantine == []
+
+    # Without a header of its own (a sub-heading straight over its grades) the table's header stands.
+    tidy = _read(write("subheading.docx", rows[:second + 1] + rows[second + 3:]))
+    assert _observations(tidy) == _expected_observations(report) and tidy.quarantine == []
+
+    # A second stream whose own header names other quarters is not read under the first one's periods.
+    rows[second + 2][1] = "(Jan 99)"
+    tidy = _read(write("misfit.docx", rows))
+    assert {o.breakdown.split(" / ")[0] for o in tidy.observations} == {group.streams[0].name}
+    assert tidy.quarantine and all("its own period header" in q.reason for q in tidy.quarantine)
+    assert {q.breakdown.split(" / ")[0] for q in tidy.quarantine} == {group.streams[1].name}
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated documents against their truth, exactly
+# ---------------------------------------------------------------------------------------------
+
+# Borderless variants the pipeline does not read yet (found by these generated reports). Strict: when one
+# is fixed the case passes, and this mark must go.
+BORDERLESS_GAPS = {
+    "plain": "no shaded band behind a stream's title: the text engine leaves the title out of the table, and "
+             "normalise.document.heading_above takes it for the heading (measure = stream, breakdown = grade)",
+    "judgement": "shaded title over a one-line header with a word over the grade column (`Judgement`): the text "
+                 "engine joins title and that word into one cell, so the stream is lost",
+    "heading": "a heading between two stacked tables with the same columns: the text engine reads on through "
+               "it, one table across both groups (normalise.audit quarantines the rows under the other header)",
+}
+
+
+@pytest.mark.parametrize("seed", [0, 3, 11])
+def test_generated_long_lists_read_exactly(seed: int, tmp_path: Path) -> None:
+    report = random_long_list(seed)
+    tidy = _read(write_long_list(report, tmp_path / report.name))
+    measures, definitions = _expected_list(report)
+    assert _list_measures(tidy) == measures
+    assert _definitions(tidy) == definitions
+    assert tidy.observations == [] and tidy.quarantine == []
+
+
+@pytest.mark.parametrize(("seed", "form"), [
+    (0, "ruled"),  # two headings, a 2-line and a 1-line header, seven tables over two pages
+    (13, "ruled"),
+    (1, "borderless"),  # shaded titles, 1-line header
+    (11, "borderless"),  # shaded titles, 2-line headers, two headings
+    (25, "borderless"),  # shaded titles, both header forms
+    (0, "docx"),
+    (12, "docx"),
+    pytest.param(0, "borderless", marks=pytest.mark.xfail(strict=True, reason=BORDERLESS_GAPS["plain"])),
+    pytest.param(12, "borderless", marks=pytest.mark.xfail(strict=True, reason=BORDERLESS_GAPS["judgement"])),
+    pytest.param(29, "borderless", marks=pytest.mark.xfail(strict=True, reason=BORDERLESS_GAPS["heading"])),
+])
+def test_generated_audit_reports_read_exactly(seed: int, form: str, tmp_path: Path) -> None:
+    report = random_audit_report(seed)
+    tidy = _read(write_audit(report, tmp_path / report.name(form), form))
+    assert _observations(tidy) == _expected_observations(report)
+    assert _audit_measures(tidy) == _expected_audit_measures(report)
+    assert tidy.quarantine == []
+    assert {t.layout for t in tidy.tables} == {"audit_judgements"}
+
+
+def test_the_borderless_seeds_are_the_variants_named() -> None:
+    """The seeds above stand for variants: fail loudly if the generator moves them."""
+    variant = {s: (random_audit_report(s).shaded, random_audit_report(s).judgement_header,
+                   [g.two_line for g in random_audit_report(s).groups]) for s in (0, 1, 11, 12, 25, 29)}
+    assert variant == {0: (False, "", [True, False]), 1: (True, "", [False]), 11: (True, "", [True, True]),
+                       12: (True, "Judgement", [False, False]), 25: (True, "", [False, True]),
+                       29: (True, "", [False, False])}
+
+
+# ---------------------------------------------------------------------------------------------
+# Report period
+# ---------------------------------------------------------------------------------------------
 
 
 def test_report_period_from_the_opening_lines(tmp_path: Path) -> None:
