@@ -530,5 +530,5 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
         ]
         tables += [_to_page(t, view) for t in kept]
     if settings["stitch"]:
-        tables = stitch_continued_tables(tables)
+        tables = stitch_continued_tables(tables, text_lines)
     return ExtractedDocument(path.name, sha256, "pdf", page_count, tables, text_lines, page_lines)

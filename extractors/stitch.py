@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.model import Table
+from extractors.model import Table, TextLine
 
 COLUMN_TOLERANCE = 3.0  # points
 
@@ -111,18 +111,54 @@ class Join:
     row_fragment: bool  # its first body row finishes the previous piece's last row (a row cut by the break)
 
 
-def stitch_continued_tables(tables: list[Table]) -> list[Table]:
+TITLE_GAP = 24.0  # points between a title line and the table it names
+
+
+def _running(line: TextLine, lines: list[TextLine], page: int) -> bool:
+    """A line printed at the same place on another page (a running header or footer), not a title."""
+    return any(
+        other.page == page and other.text == line.text and other.bbox is not None and line.bbox is not None
+        and abs(other.bbox[1] - line.bbox[1]) <= 3
+        for other in lines
+    )
+
+
+def titled_between(tables: list[Table], lines: list[TextLine]) -> set[int]:
+    """Indexes of pieces with a title line of their own between them and the piece before, across a
+    page break: a short line just above the piece at the top of its page, or just below the previous
+    piece at the foot of its page, that is not a running header or footer. Such a piece starts a new
+    table (another audit stream), however alike the columns."""
+    titled: set[int] = set()
+    for index in range(1, len(tables)):
+        prev, table = tables[index - 1], tables[index]
+        if table.page != prev.page + 1 or table.bbox is None or prev.bbox is None:
+            continue
+        for line in lines:
+            if line.bbox is None or len(line.text.split()) > 16 or "continued" in line.text.lower():
+                continue
+            above_next = (line.page == table.page and line.bbox[3] <= table.bbox[1] + 1
+                          and table.bbox[1] - line.bbox[3] <= TITLE_GAP and not _running(line, lines, prev.page))
+            below_prev = (line.page == prev.page and line.bbox[1] >= prev.bbox[3] - 1
+                          and line.bbox[1] - prev.bbox[3] <= TITLE_GAP and not _running(line, lines, table.page))
+            if above_next or below_prev:
+                titled.add(index)
+                break
+    return titled
+
+
+def stitch_continued_tables(tables: list[Table], lines: list[TextLine] | None = None) -> list[Table]:
     """Tables in page order in, continued tables joined out (the pieces are changed in place)."""
-    return stitch_with_joins(tables)[0]
+    return stitch_with_joins(tables, lines)[0]
 
 
-def stitch_with_joins(tables: list[Table]) -> tuple[list[Table], list[Join]]:
+def stitch_with_joins(tables: list[Table], lines: list[TextLine] | None = None) -> tuple[list[Table], list[Join]]:
     """Tables in page order in; continued tables joined, and the joins made, out.
 
     The joins are worked out while joining, not by a second pass, so what they say is exactly what
     the pipeline did. Callers that want the pieces as found must copy what they need first: the
     pieces' cells are renumbered and moved into the table they continue.
     """
+    titled = titled_between(tables, lines or [])
     out: list[Table] = []
     last_piece: list[int] = []  # per joined table, the index of its latest piece
     joins: list[Join] = []
@@ -134,6 +170,7 @@ def stitch_with_joins(tables: list[Table]) -> tuple[list[Table], list[Join]]:
             and is_first_on_page
             and table.page == prev.pages[-1] + 1
             and table.n_cols == prev.n_cols
+            and index not in titled
         ):
             skip = repeated_header_rows(prev, table)
             if skip or (_same_columns(prev, table) and not _opens_with_title(table)):

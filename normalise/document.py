@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from extractors.model import ExtractedDocument, Table, TextLine
-from normalise.audit import is_audit_table, read_audit_table
+from normalise.audit import is_audit_table, read_audit_table, stream_of
 from normalise.cards import Card, card_records, read_cards
 from normalise.grid import GridLayout, GridReader, find_layout, layout_name
 from normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
@@ -83,6 +83,56 @@ def heading_above(doc: ExtractedDocument, table: Table) -> str:
     index = doc.tables.index(table) + 1
     before = [line for line in doc.text_lines if is_before(line)]
     return next((line.text for line in reversed(before) if is_heading(line)), "")
+
+
+TITLE_GAP = 24.0  # points: a line this close above a table (or above its title) belongs to it
+
+
+def _lines_between(doc: ExtractedDocument, previous: Table, table: Table) -> list[TextLine]:
+    """PDF running-text lines after `previous` ends and before `table` starts."""
+    last_page = previous.pages[-1] if previous.pages else previous.page
+
+    def after(line: TextLine) -> bool:
+        if line.page != last_page:
+            return line.page > last_page
+        # A table joined over pages keeps its first piece's box: on a later page only the page counts.
+        if last_page != previous.page:
+            return False
+        return line.bbox is not None and previous.bbox is not None and line.bbox[1] >= previous.bbox[3] - 1
+
+    def before(line: TextLine) -> bool:
+        if line.page != table.page:
+            return line.page < table.page
+        return line.bbox is not None and table.bbox is not None and line.bbox[3] <= table.bbox[1] + 1
+
+    return [line for line in doc.text_lines if after(line) and before(line)]
+
+
+def audit_names(doc: ExtractedDocument, table: Table, grid: GridLayout, carried: str,
+                previous: Table | None = None) -> tuple[str, str]:
+    """(measure heading, stream) of an audit table.
+
+    A stream's title is normally the table's own first row. Printed without a band behind it, the
+    title is a line just above the table instead: then the line just above that, if any, is the
+    heading the streams sit under, else the heading carried from the stream before (`carried`).
+    A titled table straight after another audit table, with no line between them, carries on
+    under that table's heading (which may have changed inside it).
+    """
+    if stream_of(table, grid) or table.bbox is None:
+        if carried and previous is not None and doc.kind == "pdf" and not _lines_between(doc, previous, table):
+            return carried, ""
+        return heading_above(doc, table), ""
+    above = sorted((line for line in doc.text_lines if line.page == table.page and line.bbox is not None
+                    and line.bbox[3] <= table.bbox[1] + 1 and len(line.text.split()) <= 16
+                    and not line.text.startswith(("*", "†"))), key=lambda line: line.bbox[3])  # type: ignore[index]
+    if not above or table.bbox[1] - above[-1].bbox[3] > TITLE_GAP:  # type: ignore[index]
+        return heading_above(doc, table), ""
+    title = above[-1]
+    if len(above) >= 2 and title.bbox[1] - above[-2].bbox[3] <= TITLE_GAP:  # type: ignore[index]
+        return above[-2].text, title.text
+    if carried:
+        return carried, title.text
+    return heading_above(doc, table), ""
 
 
 def _grid_reason(grid: GridLayout) -> str:
@@ -207,6 +257,8 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     _quarantine_unread_rows(rows, claimed, out)
     described = {n for card in cards if (n := indicator_number(card.section)) is not None}
     outcome: tuple[str, str] | None = None
+    audit_heading = ""  # the heading audit streams sit under, carried from one stream's table to the next
+    previous_audit: Table | None = None
     for index, (table, decided) in enumerate(zip(doc.tables, table_layouts(doc, claimed), strict=True), start=1):
         layout, reason, header_rows = decided
         out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
@@ -221,7 +273,10 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
         elif layout == "measure_long_list":
             read_long_list(table, index, outcome, out)
         elif layout == "audit_judgements":
-            read_audit_table(table, index, find_layout(table), heading_above(doc, table), out)  # type: ignore[arg-type]
+            grid = find_layout(table)
+            heading, stream = audit_names(doc, table, grid, audit_heading, previous_audit)  # type: ignore[arg-type]
+            audit_heading = read_audit_table(table, index, grid, heading, out, stream)  # type: ignore[arg-type]
+            previous_audit = table
         elif layout == "unknown":
             _quarantine_unread(table, index, f"table {index}: {reason}", out)
         else:

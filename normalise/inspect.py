@@ -93,7 +93,7 @@ def describe_regions(doc: ExtractedDocument, stitch: bool) -> list[dict[str, Any
     ]
     joins: list[Join] = []
     if stitch:
-        doc.tables, joins = stitch_with_joins(doc.tables)
+        doc.tables, joins = stitch_with_joins(doc.tables, doc.text_lines)
     by_piece = {join.piece: join for join in joins}
     # Layouts are decided over the joined tables, as the pipeline decides them.
     decided = decisions(doc)
