@@ -23,6 +23,17 @@ def _cell_text(tc: Any) -> str:
     return " ".join(parts)
 
 
+def _tab_pieces(paragraph: Any) -> list[str]:
+    """A paragraph's text cut at its tabs (`National average<tab>22%`): the columns of a line."""
+    pieces = [""]
+    for node in paragraph.iter(qn("w:t"), qn("w:tab")):
+        if node.tag == qn("w:tab"):
+            pieces.append("")
+        else:
+            pieces[-1] += node.text or ""
+    return [" ".join(piece.split()) for piece in pieces if piece.strip()]
+
+
 def _grid(tbl: Any, table_number: int) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for r, tr in enumerate(tbl.tr_lst):
@@ -68,7 +79,11 @@ def extract_docx(path: Path, sha256: str) -> ExtractedDocument:
             if grid and grid[0]:
                 tables.append(Table(grid=grid, page=number, engine="python-docx", pages=[number], quality=1.0))
         elif child.tag == qn("w:p"):
-            text = " ".join("".join(t.text or "" for t in child.iter(qn("w:t"))).split())
+            pieces = _tab_pieces(child)
+            text = " ".join(" ".join(pieces).split())
             if text:
-                lines.append(TextLine(text, max(1, len(tables)), before_table=len(tables) + 1))
+                # No positions in Word: a tab stop is a column, so the pieces get one unit of width each.
+                segments = [(piece, (float(k), 0.0, k + 0.9, 0.0)) for k, piece in enumerate(pieces)]
+                lines.append(TextLine(text, max(1, len(tables)), before_table=len(tables) + 1,
+                                      segments=segments if len(pieces) > 1 else []))
     return ExtractedDocument(path.name, sha256, "docx", len(tables), tables, lines)

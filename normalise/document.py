@@ -186,12 +186,15 @@ def frequency_of(period: Period | None) -> str:
 
 
 def find_cards(doc: ExtractedDocument, frequency: str, out: NormalisedDocument) -> tuple[list[Card], list[Row]]:
-    """Indicator cards in a PDF (they need positions), and the document's rows they were read from.
+    """Indicator cards (PDF, or Word by column), and the document's rows they were read from.
 
     Rates tables beside them are read from the same rows (into `out`), so that a region that
     extraction found as one table holding both is still read right.
     """
-    if doc.kind != "pdf" or not any(_CARD_HINT.search(line.text) for line in doc.page_lines or doc.text_lines):
+    texts = [line.text for line in doc.page_lines or doc.text_lines]
+    if doc.kind == "docx":  # headings of cards sit in table cells in Word
+        texts += [cell.text for table in doc.tables for row in table.grid for cell in row[:4]]
+    if not any(_CARD_HINT.search(text) for text in texts):
         return [], []
     rows = document_rows(doc)
     if doc.page_lines:  # positions of every printed piece: rates tables are read from rows too

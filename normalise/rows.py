@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractors.model import Cell, ExtractedDocument
+from extractors.model import Cell, ExtractedDocument, TextLine
 from normalise.records import Lineage
 from normalise.values import parse_cell
 
@@ -61,6 +61,8 @@ def document_rows(doc: ExtractedDocument) -> list[Row]:
     """
     if doc.page_lines:
         return _rows_from_lines(doc)
+    if doc.kind == "docx":
+        return _rows_from_word(doc)
     rows: list[Row] = []
     for index, table in enumerate(doc.tables, start=1):
         for r in range(table.n_rows):
@@ -114,4 +116,43 @@ def _rows_from_lines(doc: ExtractedDocument) -> list[Row]:
             table_index = pieces[0].lineage.table_index
             rows.append(Row(line.page, line.bbox[1], pieces, table_index, pieces[0].lineage.row_index))
     rows.sort(key=lambda row: (row.page, row.top, row.pieces[0].x0))
+    return rows
+
+
+WORD_COLUMN = 100.0  # Word has no positions: a table column (or a tab stop) is this wide
+
+
+def _rows_from_word(doc: ExtractedDocument) -> list[Row]:
+    """Paragraphs and table rows in document order, x standing for the column (or tab stop) number.
+
+    A paragraph's `page` is the table it comes before, so that a heading and the table under it
+    count as one place, as they do on a printed page.
+    """
+    rows: list[Row] = []
+    by_table: dict[int, list[tuple[int, TextLine]]] = {}
+    for number, line in enumerate(doc.text_lines):
+        by_table.setdefault(line.before_table or 0, []).append((number, line))
+
+    def paragraphs(before: int) -> None:
+        for number, line in by_table.get(before, []):
+            parts = [text for text, _ in line.segments] or [line.text]
+            pieces = [Piece(text, k * WORD_COLUMN, (k + 0.9) * WORD_COLUMN,
+                            Lineage(before, TEXT_LINE, number, k, None, "python-docx"))
+                      for k, text in enumerate(parts) if text.strip()]
+            if pieces:
+                rows.append(Row(before, float(len(rows)), pieces, TEXT_LINE, number))
+
+    for index, table in enumerate(doc.tables, start=1):
+        paragraphs(index)
+        for r in range(table.n_rows):
+            pieces = [
+                Piece(" ".join(cell.text.split()), cell.col * WORD_COLUMN,
+                      (cell.col + cell.col_span - 0.1) * WORD_COLUMN, Lineage(cell.page, index, r, cell.col, None,
+                                                                                table.engine))
+                for cell in table.distinct_cells(r)
+                if cell.text.strip() and cell.row == r
+            ]
+            if pieces:
+                rows.append(Row(index, float(len(rows)), pieces, index, r))
+    paragraphs(len(doc.tables) + 1)
     return rows

@@ -111,6 +111,10 @@ class CardReport:
     def name(self) -> str:
         return f"cards_{self.seed:03d}{'_ruled' if self.ruled else ''}.pdf"
 
+    @property
+    def docx_name(self) -> str:
+        return f"cards_{self.seed:03d}.docx"
+
 
 def _mon(day: date) -> str:
     return f"{calendar.month_abbr[day.month]}-{day.year % 100:02d}"
@@ -513,6 +517,71 @@ def _write_card(pen: _Pen, card: CardModel, report: CardReport) -> None:
         pen.text(400, _figure(value, card.unit), 9, right=True)
         pen.y += LINE
     pen.y += 24
+
+
+# ---------------------------------------------------------------------------------------------
+# Word
+# ---------------------------------------------------------------------------------------------
+
+
+def write_docx(report: CardReport, path: Path) -> Path:
+    """The same report as a Word document: cards as small tables, comparators as tabbed lines."""
+    import docx
+
+    document = docx.Document()
+    last = calendar.monthrange(report.month.year, report.month.month)[1]
+    suffix = "st" if last == 31 else "th"
+    for line in ("Report to the Operational Commissioning Group",
+                 f"Contract Key Performance Indicators of {report.org}",
+                 f"{calendar.month_name[report.month.month]} 1st- {last}{suffix} {report.month.year}"):
+        document.add_paragraph(line)
+    if report.index:
+        rows = [["No.", "Indicator"]] + [[f"KPI {c.number}", c.title] for c in report.cards if c.headed]
+        _docx_table(document, rows)
+    document.add_paragraph("The performance information relates to the reporting month below.")
+    if report.rates is not None:
+        rates = report.rates
+        grid = [["", "", "Latest published statistics", "", "", ""],
+                ["", "", report.org.split()[0], *COMPARATORS],
+                ["Rate per 10000", rates.month_col, rates.year_col, "", "", ""]]
+        for label, values in rates.rows:
+            cells = [f"{v}{'*' if marked else ''}" for v, marked in values]
+            if label in rates.rolling:
+                cells[0] = f"{values[0][0]} (Rolling 12M)"
+            grid.append([label, *cells])
+        table = _docx_table(document, grid)
+        table.cell(0, 2).merge(table.cell(0, 5))
+        document.add_paragraph(f"* {rates.footnote_year} figures")
+    for card in report.cards:
+        unit = "%" if card.unit == "percent" else ""
+        if card.headed:
+            good = "Good = High/Increasing" if card.polarity == "higher_is_better" else "Good = Low/Decreasing"
+            _docx_table(document, [["Performance", card.title, f"Target {report.fy}", "Tolerance"],
+                                   [f"Indicator {card.number}", good, f"{card.target}{unit}",
+                                    f"{card.tolerance[0]}-{card.tolerance[1]}{unit}"]])
+        else:
+            document.add_paragraph(card.title)
+        grid = [["", *(" ".join(c.split("\n")) for c in card.columns)]]
+        grid += [[r.label, *(_figure(v, "count") for v in r.values)] for r in card.counts]
+        if card.percent is not None:
+            grid.append([card.percent_label, *(_figure(v, "percent") for v in card.percent)])
+        _docx_table(document, grid)
+        document.add_paragraph("Commentary")
+        document.add_paragraph(card.commentary)
+        for name, year, value in card.comparators:
+            shown = f"{name} ({year})" if year else name
+            document.add_paragraph(f"{shown}\t{_figure(value, card.unit)}")
+    document.save(str(path))
+    return path
+
+
+def _docx_table(document: object, grid: list[list[str]]) -> object:
+    table = document.add_table(rows=len(grid), cols=len(grid[0]))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for r, row in enumerate(grid):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    return table
 
 
 def write_truth(reports: list[CardReport], out: Path) -> None:

@@ -17,6 +17,7 @@ from samples.cards import (
     expected_measures,
     expected_observations,
     random_card_report,
+    write_docx,
     write_pdf,
 )
 
@@ -60,6 +61,19 @@ def test_generated_card_reports_read_exactly(seed: int, ruled: bool, tmp_path: P
     benchmarks = {(b.measure_label, b.comparator, b.value) for b in tidy.benchmarks}
     assert {(b["measure_label"], b["comparator"], b["value"]) for b in expected_benchmarks(report)} <= benchmarks
     assert "kpi_card" in {t.layout for t in tidy.tables}
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_generated_card_reports_in_word_read_exactly(seed: int, tmp_path: Path) -> None:
+    """Word has no positions: cards are small tables, comparators tabbed lines; columns stand in for x."""
+    report = random_card_report(seed)
+    tidy = normalise_document(extract(write_docx(report, tmp_path / report.docx_name), "sha"))
+    assert _observations(tidy) == _expected(report)
+    assert not tidy.quarantine
+    sections = {m.measure_label: m.section for m in tidy.measures}
+    assert all(sections[m["measure_label"]] == m["section"] for m in expected_measures(report))
+    benchmarks = {(b.measure_label, b.comparator, b.value) for b in tidy.benchmarks}
+    assert {(b["measure_label"], b["comparator"], b["value"]) for b in expected_benchmarks(report)} <= benchmarks
 
 
 def test_card_with_count_rows_gives_numerator_and_denominator(tmp_path: Path) -> None:
