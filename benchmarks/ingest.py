@@ -19,8 +19,8 @@ that phase alone:
   for real with 2 workers, then a second ``ingest_files`` over the same folder must skip them all;
 * a mixed folder (``--mixed N`` reports per layout and form, default 2, 0 skips it): every layout the
   generators make, ruled and borderless PDFs and Word (quarterly contract grids, improvement
-  scorecards, target-setting tables over page breaks; KPI card reports when ``samples/cards.py`` is
-  there; measure long-lists in Word and audit judgement reports in every form, from
+  scorecards, target-setting tables over page breaks; KPI card reports in every form from
+  ``samples/cards.py``; measure long-lists in Word and audit judgement reports in every form, from
   ``samples/layouts.py``), ingested file by file after a warm-up file (so the Great Expectations
   import is not charged to the first layout), beside bare pdfplumber on the same PDFs, per layout and form, with
   the layouts the pipeline decided and the peak memory of each side.
@@ -279,38 +279,9 @@ MIXED_STYLES = ("contract", "improvement", "target")  # samples.generate styles
 MIXED_FORMS = ("ruled", "borderless", "docx")
 
 
-def card_writer() -> Callable[..., Path] | None:
-    """HOOK: KPI card reports (issue #6) come from ``samples.cards.write_card_report(path, seed, ruled)``,
-    being written by someone else; until that module exists the mixed folder has no cards."""
-    try:
-        from samples.cards import write_card_report  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return write_card_report  # type: ignore[no-any-return,unused-ignore]
-
-
-def layout_writers() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
-    """Measure long-lists and audit judgement reports (issue #6) from ``samples.layouts``: a writer of one
-    long-list (Word) and one audit report (``form`` ruled / borderless PDF or docx), each from a seed."""
-    try:
-        from samples import layouts
-    except ImportError:
-        return None
-
-    def long_list(path: Path, seed: int) -> Path:
-        return layouts.write_long_list(layouts.random_long_list(seed), path)
-
-    def audit(path: Path, seed: int, form: str) -> Path:
-        return layouts.write_audit(layouts.random_audit_report(seed), path, form)
-
-    return long_list, audit
-
-
-MISSING_LAYOUTS: tuple[str, ...] = () if layout_writers() else ("measure long-list", "audit judgements")
-
-
 def generate_mixed(folder: Path, count: int, seed: int, n_measures: int) -> list[Result]:
     """Write the mixed folder; one entry per file: path, layout (generator style) and form."""
+    from samples import cards, layouts
     from samples.generate import random_report, write_docx, write_pdf
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -325,21 +296,21 @@ def generate_mixed(folder: Path, count: int, seed: int, n_measures: int) -> list
                  "form": "borderless"},
                 {"path": str(write_docx(model, folder / f"{name}.docx")), "layout": style, "form": "docx"},
             ]
-        cards = card_writer()
-        if cards is not None:
-            for ruled in (True, False):
-                form = "ruled" if ruled else "borderless"
-                path = cards(folder / f"cards_{i:03d}_{form}.pdf", seed + 100 + i, ruled=ruled)
-                made.append({"path": str(path), "layout": "cards", "form": form})
-        writers = layout_writers()
-        if writers is not None:
-            long_list, audit = writers
-            path = long_list(folder / f"longlist_{i:03d}.docx", seed + 100 + i)
-            made.append({"path": str(path), "layout": "long-list", "form": "docx"})
-            for form in MIXED_FORMS:
-                suffix = "docx" if form == "docx" else "pdf"
-                path = audit(folder / f"audit_{i:03d}_{form}.{suffix}", seed + 100 + i, form)
-                made.append({"path": str(path), "layout": "audit", "form": form})
+        card_report = cards.random_card_report(seed + 100 + i)
+        for form in MIXED_FORMS:
+            if form == "docx":
+                path = cards.write_docx(card_report, folder / f"cards_{i:03d}.docx")
+            else:
+                path = cards.write_card_report(folder / f"cards_{i:03d}_{form}.pdf", seed + 100 + i,
+                                               ruled=form == "ruled")
+            made.append({"path": str(path), "layout": "cards", "form": form})
+        path = layouts.write_long_list(layouts.random_long_list(seed + 100 + i), folder / f"longlist_{i:03d}.docx")
+        made.append({"path": str(path), "layout": "long-list", "form": "docx"})
+        audit_report = layouts.random_audit_report(seed + 100 + i)
+        for form in MIXED_FORMS:
+            suffix = "docx" if form == "docx" else "pdf"
+            path = layouts.write_audit(audit_report, folder / f"audit_{i:03d}_{form}.{suffix}", form)
+            made.append({"path": str(path), "layout": "audit", "form": form})
     return made
 
 
@@ -632,9 +603,6 @@ def print_mixed(results: Result, rows: list[Result]) -> None:
           f"{bare['import_s']:.2f} s is not either")
     print(f"peak memory: scorecards {ingest['peak_mib']:.1f} MiB (whole mixed ingest process, warm-up included), "
           f"bare pdfplumber {bare['peak_mib']:.1f} MiB")
-    missing = [*MISSING_LAYOUTS, *(["KPI cards (samples/cards.py not there yet)"] if card_writer() is None else [])]
-    if missing:
-        print(f"not in the mixed folder yet: {', '.join(missing)}")
     if ingest["failures"]:
         print(f"FAILED mixed files ({len(ingest['failures'])}):", *ingest["failures"], sep="\n  ")
 
