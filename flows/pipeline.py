@@ -27,8 +27,9 @@ import pandas as pd
 
 from extractors import SUPPORTED_SUFFIXES, ExtractedDocument, ExtractionError, extract
 from normalise.document import normalise_document
-from normalise.rag import RagBand, rag_fields
+from normalise.rag import rag_fields
 from normalise.records import NormalisedDocument, flat
+from normalise.targets import Band
 from warehouse import open_warehouse
 
 CROP_SCALE = 2.0  # pixels per PDF point: small text stays legible in a review page
@@ -197,10 +198,10 @@ def rag_rows(tidy: NormalisedDocument) -> list[dict[str, Any]]:
     with the measure's latest reported figure(s) only, never with every quarter of the series.
     """
     measures = {(m.table_index, m.measure_label): m for m in tidy.measures}
-    bands: dict[str, list[RagBand]] = {}
+    bands: dict[str, list[Band]] = {}
     for b in tidy.bands:
         bands.setdefault(b.measure_label, []).append(
-            RagBand(b.band, b.lower, b.upper, b.lower_inclusive, b.upper_inclusive))
+            Band(b.band, b.lower, b.upper, b.lower_inclusive, b.upper_inclusive))
     latest: dict[tuple[int, str], Any] = {}
     for o in tidy.observations:
         if o.status == "reported" and o.value is not None and o.period_end is not None:

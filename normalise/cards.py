@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from normalise.grid import ratio_problem
-from normalise.periods import Period, fy_start_of, parse_period, relative_period
+from normalise.periods import Period, fy_start_of, is_relative, is_year_to_date, parse_period, relative_period
 from normalise.records import (
     BenchmarkRow,
     Commentary,
@@ -41,8 +41,6 @@ from normalise.values import parse_cell, strip_footnote, unit_from_label
 from normalise.vocab import phrase_match, vocabulary
 
 HEADER_BLOCK_ROWS = 4  # rows under a card's header row that may still belong to it
-_YTD = re.compile(r"\b(?:YTD|year to date)\b", re.I)
-_PREVIOUS = re.compile(r"^(?:prev(?:ious)?\.?|last|preceding)\s", re.I)
 _PAREN = re.compile(r"\(([^)]*)\)")
 
 
@@ -96,7 +94,7 @@ def _polarity_at(text: str) -> int:
 def is_period_head(text: str) -> bool:
     """A count-block column heading, or the first line of one (`Prev. 12 months`, `Oct-18`, `Jul 2015-Jun`)."""
     text = " ".join(text.split())
-    return bool(_PREVIOUS.match(text + " ") or parse_period(text) is not None or _YTD.search(text))
+    return is_relative(text) or parse_period(text) is not None
 
 
 def comparator_name(text: str) -> str | None:
@@ -145,7 +143,7 @@ def _count_header(row: Row, relative_only: bool = False) -> list[Column] | None:
     """The period columns of a count block's heading row (pieces that all name periods)."""
     if not row.pieces or not all(is_period_head(p.text) for p in row.pieces):
         return None
-    if relative_only and not any(_PREVIOUS.match(p.text + " ") or _YTD.search(p.text) for p in row.pieces):
+    if relative_only and not any(is_relative(p.text) for p in row.pieces):
         return None
     return [Column(p.text, p.x0, p.x1) for p in row.pieces]
 
@@ -406,7 +404,7 @@ def _card_unit(card: Card) -> str:
 
 
 def _column_periods(card: Card, report_month: Period | None) -> list[Period | None]:
-    ytd = any(_YTD.search(c.text) for c in card.columns) or any(_YTD.search(r.label) for r in card.rows)
+    ytd = any(is_year_to_date(c.text) for c in card.columns) or any(is_year_to_date(r.label) for r in card.rows)
     months = [p for c in card.columns if (p := parse_period(c.text)) is not None and p.type == "month"]
     reference = report_month if report_month is not None and report_month.type == "month" else (
         max(months, key=lambda p: p.start) if months else None)  # type: ignore[arg-type,return-value]

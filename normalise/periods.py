@@ -123,10 +123,20 @@ def fy_start_of(day: date) -> date:
     return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
 
 
-_PREVIOUS = re.compile(r"^(?:prev(?:ious)?\.?|last|preceding)\s+(.*)$", re.I)
+_PREVIOUS = re.compile(r"^(?:prev(?:ious)?\.?|last|preceding)\s+(.*)$", re.I)  # `Prev. 12 months ...`
 _N_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:months?|m)\b", re.I)
 _N_YEAR_AVERAGE = re.compile(r"\((\d)\s*years?\s+average\)", re.I)
 _YTD = re.compile(r"\b(?:YTD|year to date)\b", re.I)
+
+
+def is_year_to_date(text: str) -> bool:
+    """`Prev. YTD`, `In Time (YTD)`: the text speaks of the year to date."""
+    return bool(_YTD.search(text))
+
+
+def is_relative(text: str) -> bool:
+    """A heading relative to the report month (`Prev. 12 months`, `Prev. YTD`), or its first line."""
+    return bool(_PREVIOUS.match(" ".join(text.split()) + " ")) or is_year_to_date(text)
 
 
 def relative_period(text: str, report_month: Period | None) -> Period | None:

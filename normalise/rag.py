@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from normalise.targets import Band
 
 HIGHER = "higher_is_better"
 LOWER = "lower_is_better"
@@ -37,23 +38,6 @@ _POSITION_PHRASES = {
     "outside tolerance": "Red", "below target": "Red", "off target": "Red", "not met": "Red",
 }
 _COLOUR = re.compile(r"\b(red|amber|green)\b", re.I)
-
-
-@dataclass(frozen=True)
-class RagBand:
-    """One band of a measure (`Amber 90% to 98%`); None bounds are open ends."""
-
-    band: str
-    lower: float | None
-    upper: float | None
-    lower_inclusive: bool = True
-    upper_inclusive: bool = True
-
-    def holds(self, value: float) -> bool:
-        if self.lower is not None and (value < self.lower or (value == self.lower and not self.lower_inclusive)):
-            return False
-        return not (self.upper is not None
-                    and (value > self.upper or (value == self.upper and not self.upper_inclusive)))
 
 
 class RagCheck(NamedTuple):
@@ -81,9 +65,9 @@ def rag_from_position(text: str) -> str:
     return colours.pop() if len(colours) == 1 else ""
 
 
-def rag_from_bands(value: float, bands: Iterable[RagBand]) -> str:
+def rag_from_bands(value: float, bands: Iterable[Band]) -> str:
     """The colour band holding value; the better one on a shared boundary; '' when none does."""
-    holding = [colour_of(b.band) for b in bands if colour_of(b.band) and b.holds(value)]
+    holding = [colour_of(b.name) for b in bands if colour_of(b.name) and b.holds(value)]
     return max(holding, key=RAGS.index) if holding else ""
 
 
@@ -105,7 +89,7 @@ def rag_from_target(
 
 
 def recompute_rag(
-    value: float | None, bands: Iterable[RagBand] = (), target: float | None = None,
+    value: float | None, bands: Iterable[Band] = (), target: float | None = None,
     tolerance_low: float | None = None, tolerance_high: float | None = None, polarity: str = "",
 ) -> RagCheck:
     """The RAG a figure should carry: from colour bands, else target and tolerance, else none."""
@@ -128,7 +112,7 @@ def agrees(stated: str, recomputed: str) -> bool | None:
 
 
 def rag_fields(
-    value: float | None, reported_rag: str, position_text: str, bands: Iterable[RagBand] = (),
+    value: float | None, reported_rag: str, position_text: str, bands: Iterable[Band] = (),
     target: float | None = None, tolerance_low: float | None = None, tolerance_high: float | None = None,
     polarity: str = "",
 ) -> dict[str, object]:

@@ -23,7 +23,7 @@ from normalise.cells import ParseError, parse_value_cell
 from normalise.periods import Period, add_months, month_end, parse_period
 from normalise.records import BenchmarkRow, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
 from normalise.rows import Piece, Row
-from normalise.values import unit_from_label
+from normalise.values import parse_cell, unit_from_label
 from normalise.vocab import vocabulary
 
 _ROLLING = re.compile(r"rolling\s*12", re.I)
@@ -36,8 +36,6 @@ def _is_comparator_heading(text: str) -> bool:
 
 
 def _has_figure(table: Table, r: int) -> bool:
-    from normalise.values import parse_cell
-
     return any(parse_cell(c.text).value is not None for c in table.distinct_cells(r)[1:] if c.col > 0)
 
 
@@ -112,16 +110,7 @@ def read_rates_table(table: Table, index: int, lines: list[TextLine], frequency:
     corner = " ".join(" ".join(stacks[0]).split())
     unit = unit_from_label(corner)
     footnotes = footnote_periods(lines)
-    kinds: list[tuple[str, str, Period | None]] = [("label", "", None)]
-    last_period: Period | None = None
-    for stack in stacks[1:]:
-        name = next((" ".join(t.split()) for t in stack if _is_comparator_heading(t)), None)
-        period = _stack_period(stack)
-        if name is not None:
-            kinds.append(("comparator", name, period or last_period))
-        else:
-            kinds.append(("period", "", period))
-            last_period = period or last_period
+    kinds = [("label", "", None), *_kinds(stacks[1:])]
     for r in range(rows, table.n_rows):
         label_cell = table.grid[r][0]
         label = " ".join(label_cell.text.split())

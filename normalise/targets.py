@@ -43,6 +43,12 @@ class Band:
     low_inclusive: bool = True
     high_inclusive: bool = True
 
+    def holds(self, value: float) -> bool:
+        """Whether the value lies in the band, each bound honouring its inclusive flag."""
+        if self.low is not None and (value < self.low or (value == self.low and not self.low_inclusive)):
+            return False
+        return not (self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)))
+
 
 def _clean(text: str) -> str:
     return " ".join(strip_footnote(" ".join(text.split()))[0].split())

@@ -7,26 +7,25 @@ import pytest
 from normalise.rag import (
     BASIS_BANDS,
     BASIS_TARGET,
-    RagBand,
     agrees,
     rag_from_position,
     recompute_rag,
 )
-from normalise.targets import parse_bandings
+from normalise.targets import Band, parse_bandings
 
 # `Red below 90% Amber 90% to 98% Green 98% and above`: higher is better; 90 is Amber (Red's upper
 # bound is exclusive), 98 sits in both Amber and Green and is Green (the better band wins).
 HIGHER_BANDS = [
-    RagBand("Red", None, 90.0, upper_inclusive=False),
-    RagBand("Amber", 90.0, 98.0),
-    RagBand("Green", 98.0, None),
+    Band("Red", None, 90.0, high_inclusive=False),
+    Band("Amber", 90.0, 98.0),
+    Band("Green", 98.0, None),
 ]
 # `Red above 25 days Amber 20 to 25 days Green below 20 days`: lower is better, every edge exclusive
 # on the Red and Green sides, so 25 is Amber and 20 is Amber.
 LOWER_BANDS = [
-    RagBand("Red", 25.0, None, lower_inclusive=False),
-    RagBand("Amber", 20.0, 25.0),
-    RagBand("Green", None, 20.0, upper_inclusive=False),
+    Band("Red", 25.0, None, low_inclusive=False),
+    Band("Amber", 20.0, 25.0),
+    Band("Green", None, 20.0, high_inclusive=False),
 ]
 
 
@@ -45,7 +44,7 @@ def test_lower_is_better_bands_with_exclusive_green_and_red_bounds(value: float,
 
 
 def test_an_exclusive_bound_on_both_sides_leaves_a_gap_that_falls_back_to_the_target() -> None:
-    gap = [RagBand("Amber", 80.0, 90.0, upper_inclusive=False), RagBand("Green", 90.0, None, lower_inclusive=False)]
+    gap = [Band("Amber", 80.0, 90.0, high_inclusive=False), Band("Green", 90.0, None, low_inclusive=False)]
     assert recompute_rag(91.0, gap) == ("Green", BASIS_BANDS)
     assert recompute_rag(90.0, gap) == ("", "")  # in no band, and no target to fall back on
     assert recompute_rag(90.0, gap, target=90.0, tolerance_low=80.0, polarity="higher_is_better") == (
@@ -53,14 +52,13 @@ def test_an_exclusive_bound_on_both_sides_leaves_a_gap_that_falls_back_to_the_ta
 
 
 def test_bands_parsed_from_printed_bandings_recompute_as_printed() -> None:
-    bands = [RagBand(b.name, b.low, b.high, b.low_inclusive, b.high_inclusive)
-             for b in parse_bandings("Red above 18% Amber 12% to 18% Green 12% and below")]
+    bands = parse_bandings("Red above 18% Amber 12% to 18% Green 12% and below")
     assert [recompute_rag(v, bands).rag for v in (11.0, 12.0, 15.0, 18.0, 18.5)] == [
         "Green", "Green", "Amber", "Amber", "Red"]
 
 
 def test_grade_bands_are_not_rag() -> None:
-    grades = [RagBand("RI", 60.0, 69.0), RagBand("Good", 70.0, 79.0), RagBand("Outs.", 80.0, 100.0)]
+    grades = [Band("RI", 60.0, 69.0), Band("Good", 70.0, 79.0), Band("Outs.", 80.0, 100.0)]
     assert recompute_rag(75.0, grades, polarity="higher_is_better") == ("", "")
 
 

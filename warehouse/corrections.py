@@ -185,12 +185,7 @@ def observation_from_quarantine(
     figure = figure or {"value": None, "unit": "", "numerator": None, "denominator": None, "status": "",
                         "reported_rag": "", "footnote": ""}
     if correction.action == "correct":
-        if correction.new_status:
-            figure["status"] = correction.new_status
-        if correction.new_value is not None:
-            figure["value"], figure["status"] = correction.new_value, "reported"
-        if figure["status"] != "reported":
-            figure["value"] = figure["numerator"] = figure["denominator"] = None
+        _apply_decision(correction, figure)
     reported = figure["status"] == "reported"
     if reported and figure["value"] is None:
         return f"{row.get('raw_text')!r} gives no figure to report; record a correct with a value"
@@ -213,15 +208,21 @@ def observation_from_quarantine(
     }
 
 
+def _apply_decision(correction: Correction, figure: dict[str, Any]) -> None:
+    """A `correct` decision on a figure's fields: its new status and/or value; no figure unless reported."""
+    if correction.new_status:
+        figure["status"] = correction.new_status
+    if correction.new_value is not None:
+        figure["value"], figure["status"] = correction.new_value, "reported"
+    if figure["status"] != "reported":
+        figure["value"] = figure["numerator"] = figure["denominator"] = None
+
+
 def observation_corrected(correction: Correction, row: dict[str, Any]) -> dict[str, Any]:
     """An observation with the reviewer's new value and/or status."""
     out = {k: v for k, v in row.items() if k not in ("corrected",)}
-    if correction.new_status:
-        out["status"] = correction.new_status
-    if correction.new_value is not None:
-        out["value"], out["status"] = correction.new_value, "reported"
+    _apply_decision(correction, out)
     if out["status"] != "reported":
-        out["value"] = out["numerator"] = out["denominator"] = None
         out["unit"] = ""
     out["correction_id"] = correction.correction_id
     return out

@@ -435,7 +435,8 @@ class DuckDBWarehouse:
 
 def _with_rag(wh: DuckDBWarehouse, rows: pd.DataFrame) -> pd.DataFrame:
     """Corrected figures get their RAG recomputed like loaded ones (the new value may change it)."""
-    from normalise.rag import RagBand, rag_fields
+    from normalise.rag import rag_fields
+    from normalise.targets import Band
 
     out = []
     for row in rows.to_dict("records"):
@@ -444,7 +445,7 @@ def _with_rag(wh: DuckDBWarehouse, rows: pd.DataFrame) -> pd.DataFrame:
             " WHERE source_file = ? AND table_index = ? AND measure_label = ? LIMIT 1",
             [row["source_file"], row["table_index"], row["measure_label"]],
         ).fetchall()) or (None, None, None, "")
-        bands = [RagBand(*b) for b in wh.con.execute(
+        bands = [Band(*b) for b in wh.con.execute(
             "SELECT band, lower, upper, lower_inclusive, upper_inclusive FROM band_facts"
             " WHERE source_file = ? AND measure_label = ?", [row["source_file"], row["measure_label"]]).fetchall()]
         value = row["value"] if row["status"] == "reported" else None
