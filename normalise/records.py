@@ -161,6 +161,15 @@ class NormalisedDocument:
     bands: list[BandRow] = field(default_factory=list)
     definitions: list[MeasureDefinition] = field(default_factory=list)
     tables: list[TableReport] = field(default_factory=list)
+    # Cells read into measures, targets, benchmarks or commentary, as (table_index, row_index,
+    # col_index): observations and quarantine rows cite their cell through their lineage already.
+    # The zero-loss count (normalise.accounting) reads both.
+    cited: set[tuple[int, int, int]] = field(default_factory=set)
+
+    def cite(self, where: Lineage) -> None:
+        """Record that a cell's text went into a measure, target, benchmark or commentary row."""
+        if where.table_index:
+            self.cited.add((where.table_index, where.row_index, where.col_index))
 
 
 def flat(record: Any) -> dict[str, Any]:
