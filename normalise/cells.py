@@ -25,6 +25,12 @@ from normalise.values import CellValue, strip_footnote, to_number
 from normalise.vocab import phrase_match
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A printed amount: a sign (hyphen, en dash or minus sign), a currency sign either side of it, and a
+# scale word straight after (`£100m`, `–38`, `-£1.2bn`). The value is the figure as printed.
+_AMOUNT = r"(?:[-+\u2013\u2212]\s?)?[£$€]?[-+\u2013\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:(?:m|bn|k)\b)?"
+# A cell of signs and no word or figure (`***.*`, `.........`, `..`, `:`): a marker for a figure that
+# is not available (suppressed, not computable), as statistics tables print it.
+_MARKER = re.compile(r"[^\w\s]+(?:\s+[^\w\s]+)*")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TOKEN = re.compile(
     rf"""
@@ -34,7 +40,7 @@ _TOKEN = re.compile(
   | (?P<quarter>\b(?:Qtr|Q|Quarter)\s*[1-4]\s+(?:FY\s*)?(?:19|20)?\d{{2}}\s*[/-]\s*(?:19|20)?\d{{2}}(?![\d/]))
   | (?P<fy>(?<![\d/])(?:FY\s*)?(?:19|20)?\d{{2}}\s*/\s*(?:19|20)?\d{{2}}(?![\d/]))
   | (?P<month>\b(?:{_MONTH_NAMES})\.?[\s\-'’]*(?:19|20)?\d{{2}}\b)
-  | (?P<number>{_NUMBER})(?:\s*(?P<unit>%|per\s?cent\b|days?\b|cases?\b|weeks?\b))?
+  | (?P<number>{_AMOUNT})(?:\s*(?P<unit>%|per\s?cent\b|days?\b|cases?\b|weeks?\b))?
   | (?P<rag>\b(?:Red|Amber|Green)\b)
   | (?P<word>[^\s()]+)
     """,
@@ -89,6 +95,13 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def amount(text: str) -> float:
+    """The number a printed amount states: signs and dashes as minus, currency and scale dropped."""
+    sign = -1.0 if re.search(r"[-\u2013\u2212]", text) else 1.0
+    digits = re.sub(r"[^\d.,]", "", text)
+    return sign * to_number(digits)
+
+
 def _is_period(token: Token) -> bool:
     return token.kind in ("month", "quarter") or (token.kind == "fy" and financial_year(token.text) is not None)
 
@@ -100,6 +113,8 @@ def parse_value_cell(text: str) -> list[Part]:
     status = phrase_match(core, "status")
     if status is not None:
         return [Part("", CellValue(status, footnote=marks))]
+    if _MARKER.fullmatch(raw):
+        return [Part("", CellValue("not_available"))]
     tokens = tokenize(core)
     parts: list[Part] = []
     i = 0
@@ -131,7 +146,7 @@ def parse_value_cell(text: str) -> list[Part]:
             else:
                 break
             i += 1
-        value = CellValue("reported", to_number(figure.text), figure.unit, numerator, denominator, rag, marks)
+        value = CellValue("reported", amount(figure.text), figure.unit, numerator, denominator, rag, marks)
         parts.append(Part(" ".join(label), value, period, note))
     if not parts:
         raise ParseError(f"not a figure or a known status: {raw!r}")
@@ -169,5 +184,5 @@ def parse_benchmark_cell(text: str) -> list[Benchmark]:
             i += 1
         if words:
             segment = raw[figure.start:last.end]
-            found.append(Benchmark(" ".join(words), to_number(figure.text), figure.unit, period, segment))
+            found.append(Benchmark(" ".join(words), amount(figure.text), figure.unit, period, segment))
     return found

@@ -10,7 +10,13 @@ Layouts, tried in this order:
 - `rates_table`: a measure per row, period columns beside comparator columns (normalise.rates);
 - `audit_judgements`: period columns over rows named by judgement grades (normalise.audit);
 - `quarterly_grid` / `target_setting`: period columns under a header (normalise.grid);
-- `unknown`: recorded with its reason, and any figure in it quarantined, never guessed into rows.
+- `general`: any other table of figures, read by its structure alone (normalise.general): header
+  rows over value columns, label columns beside them, periods split from breakdowns.
+
+Readers claim tables through one protocol: a specialised reader that claims a table (a grid,
+a long-list, an index) keeps it only when it reads at least as many of the table's figure cells as
+the general reader would; a table whose body holds figures under period headings is never a
+long-list. The claims and the winner are in each table's reason (`documents`, `scorecards inspect`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import re
 from extractors.model import ExtractedDocument, Table, TextLine
 from normalise.audit import is_audit_table, read_audit_table, stream_of
 from normalise.cards import Card, card_records, read_cards
+from normalise.general import Context, Reading, read_general
 from normalise.grid import GridLayout, GridReader, find_layout, layout_name
 from normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
 from normalise.longlist import find_sides, outcome_block, read_long_list
@@ -59,7 +66,7 @@ def decide_layout(table: Table) -> tuple[str, str, int]:
         return "rates_table", "comparator columns beside period columns", rates_header_rows(table)
     grid = find_layout(table)
     if grid is None:
-        return "unknown", "layout not recognised: no header row names periods, no measure long-list", 0
+        return "general", "no specialised reader claims it", 0
     if is_audit_table(table, grid):
         return "audit_judgements", f"judgement rows under {_grid_reason(grid)}", grid.header_rows
     return layout_name(grid), _grid_reason(grid), grid.header_rows
@@ -262,26 +269,95 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     outcome: tuple[str, str] | None = None
     audit_heading = ""  # the heading audit streams sit under, carried from one stream's table to the next
     previous_audit: Table | None = None
+    previous: tuple[Table, Reading] | None = None  # the last table the general reader read
     for index, (table, decided) in enumerate(zip(doc.tables, table_layouts(doc, claimed), strict=True), start=1):
         layout, reason, header_rows = decided
-        out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
         if layout == "kpi_card" or index in claimed:
+            out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
             continue
-        if layout == "indicator_index":
-            read_indicator_index(table, index, described, out)
-        elif layout == "rates_table":
+        if layout in CONTESTED or layout == "general":
+            context = Context(heading_above(doc, table), period, _continued_paths(previous, table))
+            layout, reason, header_rows, reading = _contest(table, index, decided, (outcome, described), context, out)
+            if reading is not None:
+                previous = (table, reading)
+            out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
+            continue
+        out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
+        if layout == "rates_table":
             read_rates_table(table, index, doc.text_lines, frequency, out)
         elif layout == "outcome_block":
             outcome = outcome_block(table)
-        elif layout == "measure_long_list":
-            read_long_list(table, index, outcome, out)
         elif layout == "audit_judgements":
             grid = find_layout(table)
             heading, stream = audit_names(doc, table, grid, audit_heading, previous_audit)  # type: ignore[arg-type]
             audit_heading = read_audit_table(table, index, grid, heading, out, stream)  # type: ignore[arg-type]
             previous_audit = table
-        elif layout == "unknown":
-            _quarantine_unread(table, index, f"table {index}: {reason}", out)
-        else:
-            GridReader(table, index, out).read(find_layout(table))  # type: ignore[arg-type]
     return out
+
+
+# Layouts whose claim is weighed against the general reader's reading of the same table.
+CONTESTED = {"quarterly_grid", "target_setting", "measure_long_list", "indicator_index"}
+
+
+# What a specialised reader needs from the tables before: the outcome block over a long-list, and
+# the indicators that cards already describe (an index gives measures only for the others).
+Before = tuple[tuple[str, str] | None, set[int]]
+
+
+def _read_specialised(table: Table, index: int, layout: str, before: Before, out: NormalisedDocument) -> None:
+    outcome, described = before
+    if layout == "indicator_index":
+        read_indicator_index(table, index, described, out)
+    elif layout == "measure_long_list":
+        read_long_list(table, index, outcome, out)
+    else:
+        GridReader(table, index, out).read(find_layout(table))  # type: ignore[arg-type]
+
+
+def read_cells(part: NormalisedDocument, index: int) -> int:
+    """How many cells of table `index` a reading turned into observations or cited rows."""
+    cells = {(o.lineage.row_index, o.lineage.col_index) for o in part.observations if o.lineage.table_index == index}
+    cells |= {(r, c) for t, r, c in part.cited if t == index}
+    return len(cells)
+
+
+def _contest(table: Table, index: int, decided: tuple[str, str, int], before: Before,
+             context: Context, out: NormalisedDocument) -> tuple[str, str, int, Reading | None]:
+    """Read a table with the reader that reads most of it: the claimant, or else the general reader."""
+    layout, reason, header_rows = decided
+    general = NormalisedDocument()
+    reading = read_general(table, index, context, general)
+    general_cells = read_cells(general, index)
+    if layout != "general":
+        special = NormalisedDocument()
+        _read_specialised(table, index, layout, before, special)
+        special_cells = read_cells(special, index)
+        if layout == "measure_long_list" and reading.figures and any(
+                o.period_label for o in general.observations):
+            special_cells = -1  # figures under period headings: whatever else it is, not a long-list
+        if special_cells >= general_cells:
+            absorb(out, special)
+            return layout, f"{reason} (claims {special_cells} cells; the general reader {general_cells})", \
+                header_rows, None
+        reason = f"{layout} claimed it but read {max(special_cells, 0)} cells, the general reader {general_cells}"
+    else:
+        reason = "no specialised reader claims it"
+    absorb(out, general)
+    return "general", f"{reading.reason}; {reason}", reading.header_rows, reading
+
+
+def absorb(out: NormalisedDocument, part: NormalisedDocument) -> None:
+    """Add a table's reading to the document's."""
+    for name in ("observations", "measures", "quarantine", "commentary", "benchmarks", "targets", "bands",
+                 "definitions"):
+        getattr(out, name).extend(getattr(part, name))
+    out.cited |= part.cited
+
+
+def _continued_paths(previous: tuple[Table, Reading] | None, table: Table) -> list[list[str]] | None:
+    """The column headings of the table this one carries on from the next page, without a header of its own."""
+    if previous is None:
+        return None
+    before, reading = previous
+    last_page = max(before.pages or [before.page])
+    return reading.column_paths if table.page == last_page + 1 and reading.column_paths else None

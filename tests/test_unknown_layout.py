@@ -1,4 +1,5 @@
-"""A table-like region of no known layout is recorded with its reason; its figures are quarantined, not guessed."""
+"""A table of figures with no period anywhere is read by the general reader, and its figures are quarantined
+with `no period for this figure`, each with the row and column it sits at: never guessed, never lost."""
 
 from __future__ import annotations
 
@@ -31,20 +32,23 @@ def _unknown_table_pdf(path: Path) -> Path:
     return path
 
 
-def test_unknown_region_is_recorded_with_reason_and_its_figures_quarantined(tmp_path: Path) -> None:
+def test_figures_with_no_period_are_quarantined_with_their_place(tmp_path: Path) -> None:
     pdf = _unknown_table_pdf(tmp_path / "fleet.pdf")
     location = str(tmp_path / "w.duckdb")
     summary = ingest_files([pdf], location)
     assert summary.count("loaded") == 1
     with open_warehouse(location, read_only=True) as wh:
         tables = wh.query("SELECT page, layout, reason FROM table_facts WHERE source_file = 'fleet.pdf'")
-        quarantined = wh.query("SELECT raw_text, reason, page FROM quarantine WHERE source_file = 'fleet.pdf'")
+        quarantined = wh.query("SELECT raw_text, reason, page, measure_label, breakdown FROM quarantine "
+                               "WHERE source_file = 'fleet.pdf'")
         observations = wh.query("SELECT count(*) AS n FROM observations WHERE source_file = 'fleet.pdf'")
         layouts = wh.query("SELECT layouts FROM documents WHERE source_file = 'fleet.pdf'")
-    assert tables["layout"].tolist() == ["unknown"]
-    assert "not recognised" in tables["reason"][0]
+    assert tables["layout"].tolist() == ["general"]
+    assert "no specialised reader" in tables["reason"][0]
     assert sorted(quarantined["raw_text"]) == sorted(["16", "42,118", "5", "18,090", "3", "77,402"])
-    assert all("table 1" in reason and "not recognised" in reason for reason in quarantined["reason"])
+    assert set(quarantined["reason"]) == {"no period for this figure"}
+    found = set(zip(quarantined["measure_label"], quarantined["breakdown"], quarantined["raw_text"], strict=True))
+    assert ("Minibus", "Mileage", "42,118") in found and ("Van", "Seats", "3") in found
     assert set(quarantined["page"]) == {1}
     assert observations["n"][0] == 0
-    assert layouts["layouts"][0] == "unknown"
+    assert layouts["layouts"][0] == "general"

@@ -1,0 +1,561 @@
+"""Read any table of measures by periods from its cell grid alone: the default reader.
+
+The model is unpivotr's and databaker's, found automatically: a figure sits where a row path
+meets a column path.
+- Every cell gets a kind from its text: empty, figure, status (`N/A`, `***.*`), or text.
+- The body starts at the first row holding figures; the header is the block of rows just above
+  it (a caption row with one short text is not header, it titles the table).
+- Columns whose body is mostly figures are value columns; the others are label (stub) columns,
+  or role columns when their heading says so (`Target`, `Commentary`: normalise/vocab).
+- Each value column's path is its header cells top to bottom, a blank upper header cell taking
+  the heading to its left (a heading spanning its group, printed once).
+- Each path is split into period (the headings the period grammar reads) and breakdown (the
+  rest: `TOTAL`, `% Chg`). With no period across, the stub column may hold the periods (a
+  transposed table); failing both, the table's title, then the report's own period; failing all,
+  the figure is quarantined with `no period for this figure`.
+- A row with a label and no figures is a section heading over the rows below it, unless it is
+  visibly the first half of a wrapped label (ends with `&`, `of`, an open bracket).
+- A cell holding several figures where its heading holds several headings (text run together
+  by extraction: `2016 % Chg` over `0 ***.*`) is split at the heading's pieces, else quarantined.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from extractors.model import Cell, Table
+from normalise.cells import ParseError, parse_value_cell
+from normalise.periods import Period, parse_period
+from normalise.records import Commentary, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
+from normalise.values import CellValue, unit_from_label
+from normalise.vocab import squash, vocabulary
+
+EMPTY, FIGURE, STATUS, TEXT = "empty", "figure", "status", "text"
+MAX_HEADER_ROWS = 4
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# A wrapped label's first line ends with a joining word or an open bracket.
+_OPEN_END = re.compile(r"(?:[&,(/\-–]|\b(?:and|of|or|the|in|to|for|by|with|on|at|a|an|per))$", re.I)
+_DOT_LEADER = re.compile(r"\s*(?:\.\s*){3,}$")
+# Numbers printed without a space between them (`1,270-10.79`): a sign straight after a digit.
+_GLUED = re.compile(r"(?<=\d)(?=[-–−]\d)")
+_LONG_TEXT = 60  # characters: a column of texts this long on average is commentary, not labels
+
+
+def cell_kind(text: str) -> str:
+    """What a cell holds, from its text alone."""
+    text = " ".join(text.split())
+    if not text:
+        return EMPTY
+    try:
+        parts = parse_value_cell(text)
+    except ParseError:
+        return TEXT
+    if any(p.value.status == "reported" for p in parts):
+        if any(p.breakdown for p in parts) and not any(p.value.unit or p.value.reported_rag for p in parts):
+            return TEXT  # words ending in a number (`Year 1`, `Phase 9`) are headings, not figures
+        return FIGURE
+    return STATUS if parts[0].value.status != "missing" or text else EMPTY
+
+
+def _is_year(text: str) -> bool:
+    return bool(_YEAR.fullmatch(text.strip()))
+
+
+def clean_label(text: str) -> str:
+    """A row label as an analyst would write it: one line, no dot leader."""
+    return _DOT_LEADER.sub("", " ".join(text.split())).strip()
+
+
+def join_heading(parts: list[str]) -> str:
+    """Header pieces top to bottom as one text; a piece ending in a dash runs into the next (`2013–` `2017`)."""
+    text = ""
+    for part in parts:
+        part = " ".join(part.split())
+        if not part:
+            continue
+        text = f"{text}{part}" if text.endswith(("-", "–", "/")) else f"{text} {part}".strip()
+    return text
+
+
+@dataclass
+class VCell:
+    """A cell of the grid as the reader sees it; a run-together cell becomes several."""
+
+    text: str
+    kind: str
+    source: Cell | None  # the printed cell (None for a grid position no cell covers)
+    row: int
+    col: int  # the grid column the lineage names
+
+
+@dataclass
+class Context:
+    """What the rest of the document says about a table."""
+
+    title: str = ""  # the table's caption or the heading above it
+    report: Period | None = None  # the report's own period
+    previous_paths: list[list[str]] | None = None  # a table this one continues, without its header
+
+
+@dataclass
+class Reading:
+    """What the reader found: paths, for inspect and the next page's continuation."""
+
+    header_rows: int = 0
+    column_paths: list[list[str]] = field(default_factory=list)
+    value_columns: list[int] = field(default_factory=list)
+    label_columns: list[int] = field(default_factory=list)
+    figures: int = 0
+    reason: str = ""
+
+
+def _virtual_grid(table: Table) -> list[list[VCell]]:
+    """Every grid position with the text of the cell covering it: a merged cell speaks for its span."""
+    return [[VCell(cell.text, cell_kind(cell.text), cell, r, c) for c, cell in enumerate(row)]
+            for r, row in enumerate(table.grid)]
+
+
+def _distinct(row: list[VCell]) -> list[VCell]:
+    """The row's cells, a merged cell once."""
+    seen: set[int] = set()
+    out = []
+    for v in row:
+        key = id(v.source) if v.source is not None else id(v)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out
+
+
+def _is_data_row(row: list[VCell]) -> bool:
+    """A row of figures: figures and statuses at least as many as texts, beside its label.
+
+    A row of bare years is a header (`2011 2012 ... 2022`), and so is a row of headings with one
+    that happens to read as a figure (`28 Day`).
+    """
+    cells = [v for v in _distinct(row) if v.kind != EMPTY]
+    figures = [v for v in cells if v.kind == FIGURE]
+    if not figures:
+        return False
+    if len(figures) >= 2 and all(_is_year(v.text) for v in figures):
+        return False
+    texts = [v for v in cells if v.kind == TEXT]
+    return len(figures) + len(cells) - len(figures) - len(texts) >= len(texts) - 1
+
+
+def _find_body(grid: list[list[VCell]]) -> int | None:
+    return next((r for r, row in enumerate(grid) if _is_data_row(row)), None)
+
+
+def _value_columns(grid: list[list[VCell]], body: int) -> list[int]:
+    n_cols = len(grid[0])
+    out = []
+    for c in range(n_cols):
+        kinds = Counter(grid[r][c].kind for r in range(body, len(grid)))
+        if kinds[FIGURE] and kinds[FIGURE] + kinds[STATUS] >= kinds[TEXT]:
+            out.append(c)
+    return out
+
+
+def _header_block(grid: list[list[VCell]], body: int, value_cols: list[int]) -> tuple[int, list[int]]:
+    """(first header row, caption rows above it): the rows above the body that head its columns.
+
+    Walking up from the body, a row belongs to the header while it has headings over the value
+    columns. It ends at a blank row, and at a caption: a single text (not a period) that spans or
+    sits over most of the value columns (`Crime Complaints`, `All figures in £m`).
+    """
+    start = body
+    for r in range(body - 1, max(-1, body - 1 - MAX_HEADER_ROWS), -1):
+        filled = [v for v in _distinct(grid[r]) if v.text.strip()]
+        if not filled:
+            break
+        if not any(v.col in value_cols for v in grid[r] if v.text.strip()):
+            break  # a caption beside the stub, or a line above the header
+        if len(filled) == 1 and len(value_cols) > 2 and not is_period_heading(filled[0].text):
+            break
+        start = r
+    captions = [r for r in range(0, start) if any(v.text.strip() for v in grid[r])]
+    return start, captions
+
+
+def _groups(below: list[str]) -> list[range] | None:
+    """Blocks of columns a repeating run of sub-headings makes (`2017 2016 % Chg` three times), or None."""
+    first = next((t for t in below if t), "")
+    starts = [i for i, t in enumerate(below) if t and t == first]
+    if len(starts) < 2:
+        return None
+    ends = [*starts[1:], len(below)]
+    return [range(a, b) for a, b in zip(starts, ends, strict=True)]
+
+
+def _column_paths(grid: list[list[VCell]], header: range, value_cols: list[int]) -> dict[int, list[str]]:
+    """Each value column's headings, top to bottom.
+
+    A blank cell of an upper header row takes the heading of its group: when the row below
+    repeats a run of sub-headings, the block it sits in (a centred heading printed over the middle
+    of its block); otherwise the nearest heading to its left (a heading printed at a span's start).
+    """
+    paths: dict[int, list[str]] = {c: [] for c in value_cols}
+    last = header.stop - 1
+    for r in header:
+        texts = {c: grid[r][c].text.strip() for c in value_cols}
+        if r < last:
+            below = [grid[r + 1][c].text.strip() for c in value_cols]
+            blocks = _groups(below)
+            for block in blocks or []:
+                cols = [value_cols[i] for i in block]
+                named = {texts[c] for c in cols if texts[c]}
+                if len(named) == 1:
+                    heading = named.pop()
+                    for c in cols:
+                        texts[c] = heading
+            for i, c in enumerate(value_cols):
+                if texts[c]:
+                    continue
+                # up-left: a heading printed once over its group spans the blank cells to its right
+                for left in range(i - 1, -1, -1):
+                    if value_cols[left] != c - (i - left):
+                        break
+                    if texts[value_cols[left]] and not (blocks and below[left] and below[left] == below[i]):
+                        texts[c] = texts[value_cols[left]]
+                        break
+        for c in value_cols:
+            if texts[c]:
+                paths[c].append(texts[c])
+    return paths
+
+
+def _split_run_together(grid: list[list[VCell]], body: int, header: range,
+                        value_cols: list[int]) -> tuple[list[list[VCell]], list[int]]:
+    """Split value columns whose cells hold k figures under a heading of k pieces.
+
+    Returns the new grid and value columns (new virtual columns keep the printed cell's lineage).
+    """
+    plans: dict[int, int] = {}
+    for c in value_cols:
+        counts = Counter(len(_figure_tokens(grid[r][c].text)) for r in range(body, len(grid))
+                         if grid[r][c].text.strip())
+        if not counts:
+            continue
+        k, n = counts.most_common(1)[0]
+        if k > 1 and n >= 0.6 * sum(counts.values()):
+            plans[c] = k
+    if not plans:
+        return grid, value_cols
+    new_grid: list[list[VCell]] = []
+    new_values: list[int] = []
+    for r, row in enumerate(grid):
+        new_row: list[VCell] = []
+        for v in row:
+            k = plans.get(v.col)
+            if not k:
+                new_row.append(v)
+                continue
+            if r in header and r == header.stop - 1:
+                pieces = split_heading(v.text, k, [w.text for w in row])
+            elif r >= body:
+                tokens = _figure_tokens(v.text)
+                pieces = tokens if len(tokens) == k else [v.text] + [""] * (k - 1)
+            else:
+                pieces = [v.text] + [""] * (k - 1)
+            for piece in pieces:
+                new_row.append(VCell(piece, cell_kind(piece), v.source, v.row, v.col))
+        new_grid.append(new_row)
+    index = 0
+    for v in grid[0]:
+        width = plans.get(v.col, 1)
+        if v.col in value_cols:
+            new_values.extend(range(index, index + width))
+        index += width
+    return new_grid, new_values
+
+
+def _figure_tokens(text: str) -> list[str]:
+    """The figures of a cell printed as nothing but figures, run together or spaced; else []."""
+    tokens = []
+    for word in text.split():
+        tokens.extend(t for t in _GLUED.split(word) if t)
+    if tokens and all(cell_kind(t) in (FIGURE, STATUS) for t in tokens):
+        return tokens
+    return []
+
+
+def split_heading(text: str, k: int, row_texts: list[str]) -> list[str]:
+    """Cut a heading run together from k headings into k pieces.
+
+    Pieces printed on their own elsewhere in the same header row are the likeliest cut; then
+    pieces the period grammar reads. Headings that cannot be cut in k keep the text in the first.
+    """
+    words = text.split()
+    if len(words) < k:
+        return [text] + [""] * (k - 1)
+    seen = {" ".join(t.split()) for t in row_texts if t.strip()}
+    best: tuple[int, list[str]] | None = None
+
+    def cuts(start: int, left: int) -> list[list[str]]:
+        if left == 1:
+            return [[" ".join(words[start:])]]
+        out = []
+        for end in range(start + 1, len(words) - left + 2):
+            for rest in cuts(end, left - 1):
+                out.append([" ".join(words[start:end]), *rest])
+        return out
+
+    for pieces in cuts(0, k):
+        score = sum(2 for p in pieces if p in seen) + sum(1 for p in pieces if parse_period(p) is not None)
+        if best is None or score > best[0]:
+            best = (score, pieces)
+    return best[1] if best else [text] + [""] * (k - 1)
+
+
+def is_period_heading(text: str) -> bool:
+    from normalise import periods
+
+    if parse_period(text) is not None:
+        return True
+    relative = getattr(periods, "is_relative_heading", None)
+    return bool(relative and relative(text))
+
+
+def split_path(path: list[str]) -> tuple[str, str]:
+    """(period label, breakdown) of a column or row path: period headings as printed, the rest joined."""
+    period = [p for p in path if is_period_heading(p)]
+    rest = [p for p in path if p not in period]
+    return join_heading(period), " / ".join(" ".join(p.split()) for p in rest)
+
+
+def resolve(label: str, report: Period | None) -> Period | None:
+    """The dates of a period heading: the grammar, else a heading relative to the report's period."""
+    from normalise import periods
+
+    period = parse_period(label)
+    resolver = getattr(periods, "resolve_relative", None)
+    if resolver is not None and (period is None or periods.is_relative_heading(label)):
+        resolved = resolver(label, report)
+        if resolved is not None:
+            return Period(label, resolved.type, resolved.start, resolved.end)
+    if period is None:
+        return None
+    return Period(label, period.type, period.start, period.end)
+
+
+def _role(path: list[str]) -> str | None:
+    """A column's role from its heading (`Target`, `Commentary`), for headings that name no period."""
+    if not path or any(is_period_heading(p) for p in path):
+        return None
+    text = path[-1]
+    key = squash(text)
+    if len(text.split()) > 4 or not key:
+        return None
+    best: tuple[int, str] | None = None
+    for role, phrases in vocabulary()["column_roles"].items():
+        for phrase in phrases:
+            score = 2 * len(phrase) if key == phrase else len(phrase) if len(phrase) >= 6 and phrase in key else 0
+            if score and (best is None or score > best[0]):
+                best = (score, role)
+    return best[1] if best else None
+
+
+def read_general(table: Table, index: int, context: Context, out: NormalisedDocument) -> Reading:
+    """Read one table into observations, measures, commentary and quarantine; return what was found."""
+    reading = Reading()
+    grid = _virtual_grid(table)
+    if not grid or not grid[0]:
+        reading.reason = "empty table"
+        return reading
+    body = _find_body(grid)
+    if body is None:
+        reading.reason = "no figures in the table"
+        return reading
+    value_cols = _value_columns(grid, body)
+    start, captions = _header_block(grid, body, value_cols)
+    header = range(start, body)
+    grid, value_cols = _split_run_together(grid, body, header, value_cols)
+    paths = _column_paths(grid, header, value_cols)
+    if not header and context.previous_paths is not None and len(context.previous_paths) == len(value_cols):
+        paths = dict(zip(value_cols, context.previous_paths, strict=True))  # a continuation without its header
+    roles = {c: role for c in value_cols if (role := _role(paths[c])) is not None}
+    n_cols = len(grid[0])
+    text_cols = [c for c in range(n_cols) if c not in value_cols]
+    role_text_cols: dict[int, str] = {}
+    for c in text_cols:
+        role = _role([grid[r][c].text for r in header if grid[r][c].text.strip()][-1:])
+        lengths = [len(grid[r][c].text) for r in range(body, len(grid)) if grid[r][c].text.strip()]
+        if role in ("commentary", "rationale") or (lengths and sum(lengths) / len(lengths) > _LONG_TEXT
+                                                   and len(text_cols) > 1):
+            role_text_cols[c] = role or "commentary"
+        elif role in ("target", "tolerance", "trend", "position", "polarity", "frequency"):
+            role_text_cols[c] = role
+    label_cols = [c for c in text_cols if c not in role_text_cols]
+    label_col = max(label_cols, key=lambda c: sum(len(grid[r][c].text) for r in range(body, len(grid))),
+                    default=None)
+    figure_cols = [c for c in value_cols if c not in roles]
+    reading.header_rows, reading.value_columns = body, figure_cols
+    reading.label_columns = [label_col] if label_col is not None else []
+    reading.column_paths = [paths[c] for c in value_cols]
+    title = join_heading([grid[r][c].text for r in captions for c in range(n_cols)]) or context.title
+
+    # Periods down the side: the label column names periods and the columns do not.
+    across = any(split_path(paths[c])[0] for c in figure_cols)
+    down = label_col is not None and not across and sum(
+        1 for r in range(body, len(grid)) if is_period_heading(grid[r][label_col].text)) >= max(
+        2, (len(grid) - body) // 2)
+
+    section = ""
+    pending = ""  # the first line of a wrapped label
+    for r in range(body, len(grid)):
+        row = grid[r]
+        label = clean_label(row[label_col].text) if label_col is not None else ""
+        has_values = any(row[c].kind in (FIGURE, STATUS) for c in figure_cols)
+        if not has_values:
+            if label and pending:
+                pending = f"{pending} {label}"
+            elif label and _OPEN_END.search(label):
+                pending = label
+            elif label and r > body and _continues(label, grid, r - 1, label_col, figure_cols):
+                _append_label(out, index, r - 1, label)
+            elif label:
+                section, pending = label, ""
+            _read_role_cells(row, role_text_cols, roles, label or section, index, table, out)
+            continue
+        if pending:
+            label, pending = f"{pending} {label}".strip(), ""
+        measure = label or section
+        measure_row = Measure(measure, section=section if section != measure else "", page=table.page,
+                              table_index=index, row_index=r)
+        wrote_measure = _read_role_cells(row, role_text_cols, roles, measure, index, table, out, measure_row)
+        if wrote_measure:
+            out.measures.append(measure_row)
+        for c in figure_cols:
+            v = row[c]
+            if v.kind == TEXT and not v.text.strip():
+                continue
+            where = _lineage(v, table, index)
+            if down:
+                period_label, _ = split_path([label])
+                breakdown = split_path(paths[c])[1]
+                measure_label = breakdown or title
+                breakdown = ""
+            else:
+                period_label, breakdown = split_path(paths[c])
+                measure_label = measure
+            period = resolve(period_label, context.report) if period_label else None
+            if period is None and not period_label:
+                period = _fallback_period(title, context.report)
+                period_label = period.label if period is not None else ""
+            if v.kind == EMPTY:
+                if not any(row[k].kind == FIGURE for k in figure_cols):
+                    continue
+                value = CellValue("missing")
+            elif v.kind == TEXT:
+                out.quarantine.append(QuarantineRow(measure_label, breakdown, period_label, v.text,
+                                                    f"table {index}: not a figure or a status", where))
+                continue
+            else:
+                value = _value(v.text)
+                if value.status is None:
+                    out.quarantine.append(QuarantineRow(measure_label, breakdown, period_label, v.text,
+                                                        f"table {index}: {value.reason}", where))
+                    continue
+            if not measure_label:
+                out.quarantine.append(QuarantineRow("", breakdown, period_label, v.text,
+                                                    f"table {index}: no label for this figure", where))
+                continue
+            if period is None and not period_label:
+                out.quarantine.append(QuarantineRow(measure_label, breakdown, "", v.text,
+                                                    "no period for this figure", where))
+                continue
+            unit = value.unit or unit_from_label(f"{measure_label} {breakdown} {title}")
+            out.observations.append(Observation(
+                measure_label, breakdown, period_label, period.type if period else "",
+                period.start if period else None, period.end if period else None,
+                value.value, unit, value.numerator, value.denominator, value.status, value.reported_rag,
+                v.text, where, section=section if section != measure_label else "", footnote=value.footnote))
+            reading.figures += 1
+    reading.reason = (f"{len(figure_cols)} value columns under {len(header)} header rows"
+                      + (", periods down the side" if down else ""))
+    return reading
+
+
+def _continues(label: str, grid: list[list[VCell]], previous: int, label_col: int | None,
+               figure_cols: list[int]) -> bool:
+    """A figure-less line under a row of figures that finishes that row's label (`KCC is in touch with)`)."""
+    if label_col is None:
+        return False
+    above = grid[previous][label_col].text
+    has_figures = any(grid[previous][c].kind in (FIGURE, STATUS) for c in figure_cols)
+    return has_figures and (label[:1].islower() or above.count("(") > above.count(")"))
+
+
+def _append_label(out: NormalisedDocument, index: int, row: int, tail: str) -> None:
+    for obs in reversed(out.observations):
+        if obs.lineage.table_index != index or obs.lineage.row_index != row:
+            break
+        obs.measure_label = f"{obs.measure_label} {tail}"
+
+
+def _read_role_cells(row: list[VCell], text_roles: dict[int, str], value_roles: dict[int, str], measure: str,
+                     index: int, table: Table, out: NormalisedDocument, measure_row: Measure | None = None) -> bool:
+    """Cells of role columns: targets and verdicts into the measure, commentary into commentary."""
+    wrote = False
+    for c, role in {**text_roles, **value_roles}.items():
+        v = row[c]
+        text = " ".join(v.text.split())
+        if not text:
+            continue
+        where = _lineage(v, table, index)
+        if role in ("commentary", "rationale"):
+            out.commentary.append(Commentary(measure, "rationale" if role == "rationale" else "commentary", text,
+                                             where.page))
+            out.cite(where)
+        elif measure_row is not None and role in ("target", "tolerance", "trend", "position", "polarity",
+                                                  "frequency"):
+            from normalise.targets import parse_target, tolerance_bounds
+
+            if role == "target":
+                measure_row.target_text = text
+                measure_row.target_value = parse_target(text)
+            elif role == "tolerance":
+                measure_row.tolerance_text = text
+                measure_row.tolerance_low, measure_row.tolerance_high = tolerance_bounds(
+                    text, measure_row.target_value, measure_row.polarity)
+            elif role == "trend":
+                measure_row.trend_text = text
+            elif role == "position":
+                measure_row.position_text = text
+            elif role == "frequency":
+                measure_row.frequency = text
+            out.cite(where)
+            wrote = True
+        else:
+            out.quarantine.append(QuarantineRow(measure, "", "", text, f"table {index}: a {role} with no measure row",
+                                                where))
+    return wrote
+
+
+def _value(text: str) -> CellValue:
+    try:
+        parts = parse_value_cell(text)
+    except ParseError as exc:
+        return CellValue(None, reason=str(exc))
+    if len(parts) > 1 or parts[0].breakdown:
+        return CellValue(None, reason=f"several figures in one cell: {' '.join(text.split())!r}")
+    return parts[0].value
+
+
+def _fallback_period(title: str, report: Period | None) -> Period | None:
+    """A table's period from its title, else the report's own period."""
+    if title and len(title.split()) <= 25:
+        period = parse_period(title)
+        if period is not None and period.start is not None:
+            return period
+    return report
+
+
+def _lineage(v: VCell, table: Table, index: int) -> Lineage:
+    cell = v.source
+    page = cell.page if cell is not None else table.page
+    bbox = cell.bbox if cell is not None else None
+    return Lineage(page, index, v.row, v.col, bbox, table.engine)
