@@ -1,8 +1,13 @@
-"""The observation suite, built in code once and kept as JSON under version control.
+"""The observation and documents suites, built in code once and kept as JSON under version control.
 
-`python -m expectations.suite` rewrites observations.json from `build_suite()`; the pipeline only
-reads the JSON, and a test checks the two agree. Each expectation carries `meta.rule`, the short
-name that quarantine rows give as their reason.
+`python -m expectations.suite` rewrites observations.json from `build_suite()` and documents.json
+from `build_documents_suite()`; the pipeline only reads the JSON, and tests check they agree. Each
+expectation carries `meta.rule`, the short name that quarantine rows give as their reason (and the
+validations view shows).
+
+The documents suite checks each document's one `document_facts` row: every figure-bearing cell of
+its tables is cited by some row (normalise.accounting). A failure moves no row; it is recorded in
+`validations`, naming the document.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import great_expectations.expectations as gxe
 from great_expectations.expectations.row_conditions import Column
 
 SUITE_PATH = Path(__file__).with_name("observations.json")
+DOCUMENTS_SUITE_PATH = Path(__file__).with_name("documents.json")
 KEY_COLUMNS = ["source_file", "measure_label", "breakdown", "period_label"]
 
 
@@ -59,6 +65,18 @@ def build_suite() -> gx.ExpectationSuite:
     )
 
 
+def build_documents_suite() -> gx.ExpectationSuite:
+    return gx.ExpectationSuite(
+        name="documents",
+        expectations=[
+            gxe.ExpectColumnValuesToBeBetween(
+                column="uncited_cells", min_value=0, max_value=0,
+                meta={"rule": "every figure cell ends in a row (uncited_cells = 0)"},
+            ),
+        ],
+    )
+
+
 def save_suite(suite: gx.ExpectationSuite, path: Path = SUITE_PATH) -> None:
     path.write_text(json.dumps(suite.to_json_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -74,4 +92,5 @@ def load_suite(path: Path = SUITE_PATH) -> gx.ExpectationSuite:
 
 if __name__ == "__main__":
     save_suite(build_suite())
-    print(f"wrote {SUITE_PATH}")
+    save_suite(build_documents_suite(), DOCUMENTS_SUITE_PATH)
+    print(f"wrote {SUITE_PATH} and {DOCUMENTS_SUITE_PATH}")

@@ -11,9 +11,11 @@ DuckDB allows one writer.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import multiprocessing
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -26,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from extractors import SUPPORTED_SUFFIXES, ExtractedDocument, ExtractionError, extract
+from normalise.accounting import finish_accounting
 from normalise.document import normalise_document
 from normalise.rag import rag_fields
 from normalise.records import NormalisedDocument, flat
@@ -43,7 +46,9 @@ class FileOutcome:
     path: Path
     source_file: str
     sha256: str
-    status: str  # loaded | failed | skipped (its bytes were seen before)
+    # loaded | failed | skipped (its bytes were seen before) | not_read (found in a folder, not a report it can
+    # read: another file type, a broken or looping link; recorded in `failures`, never tried)
+    status: str
     reason: str = ""
     change: str = "new"  # new | changed | unchanged, against what the warehouse last saw of this name
     pages: int = 0
@@ -68,12 +73,13 @@ class RunSummary:
     @property
     def totals(self) -> dict[str, int]:
         return {
-            "files": len(self.outcomes),
+            "files": len(self.outcomes) - self.count("not_read"),
             "new": sum(1 for o in self.outcomes if o.change == "new"),
             "changed": sum(1 for o in self.outcomes if o.change == "changed"),
             "unchanged": sum(1 for o in self.outcomes if o.change == "unchanged"),
             "loaded": self.count("loaded"),
             "failed": self.count("failed"),
+            "not read": self.count("not_read"),
             "pages": sum(o.pages for o in self.outcomes),
             "tables": sum(o.tables for o in self.outcomes),
             "observations": sum(o.observations for o in self.outcomes),
@@ -94,22 +100,67 @@ class Prepared:
     crop_seconds: float = 0.0  # rendering quarantined cells' pictures (text PDFs)
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files named, plus report files found under folders named (hidden files skipped), sorted, once each.
+# Files a folder walk passes over without a word: operating-system and editor droppings, not reports.
+OS_JUNK = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})
 
-    A file named explicitly is always tried, so an unknown type fails with a clear reason; inside
-    folders only the types the extractors read are picked up.
+
+def is_junk(name: str) -> bool:
+    """Hidden files (`.DS_Store`, `.~lock.x.odt#`), Office lock files (`~$report.docx`), `Thumbs.db`."""
+    return name.startswith((".", "~$")) or name.lower() in OS_JUNK
+
+
+def discover(paths: Iterable[Path], passed_over: dict[Path, str] | None = None,
+             own_files: Iterable[Path] = ()) -> list[Path]:
+    """Files named, plus report files found under folders named, sorted, once each.
+
+    A file named explicitly is always tried, so an unknown type fails with a clear reason. Inside
+    folders only the types the extractors read are picked up; every other entry is put in
+    `passed_over` with the reason (`x.xlsx: unsupported file type '.xlsx'`, a broken or looping
+    link, not a regular file), except hidden entries, OS junk (is_junk) and the run's own files
+    (`own_files`: the warehouse and its write-ahead log, the corrections CSV), passed over silently.
+    Links to folders are not followed (a link back up the tree would never end).
     """
     found: dict[Path, None] = {}
+    skipped = passed_over if passed_over is not None else {}
+    own = {Path(os.path.abspath(p)) for p in own_files}
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    found[child] = None
-        else:
+        if not path.is_dir():
             found[path] = None
+            continue
+        for root, folders, files in os.walk(path):
+            folders[:] = sorted(f for f in folders if not is_junk(f))
+            for name in sorted(files) + [f for f in folders if Path(root, f).is_symlink()]:
+                child = Path(root, name)
+                if is_junk(name) or Path(os.path.abspath(child)) in own:
+                    continue
+                reason = _not_a_report(child)
+                if reason:
+                    skipped[child] = reason
+                else:
+                    found[child] = None
     return list(found)
+
+
+def _not_a_report(path: Path) -> str:
+    """Why a file found in a folder will not be read, or '' when it is a report file to try."""
+    name = path.name
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except FileNotFoundError:
+            return f"{name}: broken link (points to {os.readlink(path)}, which does not exist)"
+        except (RuntimeError, OSError) as exc:  # RuntimeError: pathlib's own loop check
+            if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+                return f"{name}: link loops (points to {os.readlink(path)})"
+            return f"{name}: cannot follow link ({exc.strerror or exc})"
+        if path.is_dir():
+            return f"{name}: link to a folder, not followed (name the folder itself to ingest it)"
+    if not path.is_file():
+        return f"{name}: not a regular file"
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return f"{name}: unsupported file type {suffix or '(none)'!r}"
+    return ""
 
 
 def sha256_of(path: Path) -> str:
@@ -131,7 +182,16 @@ def extract_step(path: Path, sha256: str, settings: dict[str, Any] | None = None
 
 
 def normalise_step(doc: ExtractedDocument) -> NormalisedDocument:
-    return normalise_document(doc)
+    tidy = normalise_document(doc)
+    # Zero-loss count (documents.figure_cells / uncited_cells). Idempotent: harmless if normalise_document
+    # already did it.
+    accounting = finish_accounting(doc, tidy)
+    if accounting.uncited:
+        shown = "; ".join(map(str, accounting.uncited[:5]))
+        more = f" and {accounting.uncited_cells - 5} more" if accounting.uncited_cells > 5 else ""
+        log.warning("%s: %d of %d figure cells in no row: %s%s", doc.source_file, accounting.uncited_cells,
+                    accounting.figure_cells, shown, more)
+    return tidy
 
 
 def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> dict[str, pd.DataFrame]:
@@ -150,6 +210,7 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
         "report_period_start": tidy.report_period_start, "report_period_end": tidy.report_period_end,
         "pages": doc.pages, "tables": len(doc.tables),
         "layouts": ";".join(t.layout for t in tidy.tables), "loaded_at": datetime.now(),
+        "figure_cells": tidy.figure_cells, "uncited_cells": tidy.uncited_cells,
     }])
     return {
         "document_facts": document,
@@ -349,12 +410,22 @@ def _finish(
     return outcome
 
 
-def plan(paths: Iterable[Path], location: str) -> tuple[list[FileOutcome], list[FileOutcome]]:
-    """(files to read, files skipped): new or changed bytes are read; bytes seen before are not."""
+def plan(paths: Iterable[Path], location: str, corrections: str | Path | None = None,
+         ) -> tuple[list[FileOutcome], list[FileOutcome]]:
+    """(files to read, files skipped): new or changed bytes are read; bytes seen before are not.
+
+    Files a folder walk passed over (not reports it can read) are among the skipped, as `not_read`
+    with their reason; the run records them in `failures`.
+    """
     with open_warehouse(location) as wh:
         known = wh.known_files()
     todo, skipped = [], []
-    for path in discover(paths):
+    passed_over: dict[Path, str] = {}
+    own = [Path(location), Path(f"{location}.wal"), *([Path(corrections)] if corrections else [])]
+    found = discover(paths, passed_over, own)
+    for path, reason in passed_over.items():
+        skipped.append(FileOutcome(path, path.name, "", "not_read", reason, change=""))
+    for path in found:
         try:
             sha = sha256_of(path)
         except OSError as exc:
@@ -381,7 +452,7 @@ def ingest_files(
     load re-applies the decisions for its file, and decisions left orphaned are reported at the end.
     """
     summary = RunSummary()
-    todo, skipped = plan(paths, location)
+    todo, skipped = plan(paths, location, corrections)
     sync_corrections(location, corrections)
     summary.outcomes += skipped
     bar = None
@@ -400,6 +471,10 @@ def ingest_files(
             bar.update(1)
 
     try:
+        for outcome in skipped:
+            if outcome.status == "not_read":  # a folder's file that is not a report it can read: said, not lost
+                steps["fail"](location, outcome.path, outcome.sha256, outcome.reason)
+                log.warning("not read: %s", outcome.reason)
         unreadable = [o for o in todo if o.status == "failed"]
         for outcome in unreadable:
             steps["fail"](location, outcome.path, outcome.sha256, outcome.reason)

@@ -145,6 +145,9 @@ def read_audit_table(
             measure_label, section=breakdown, trend_text=row[trend_col].text if trend_col is not None else "",
             page=row[0].page, table_index=table_index, row_index=r,
         ))
+        for col in (label_col, trend_col):  # the grade (the measure's breakdown) and its trend
+            if col is not None:
+                out.cite(Lineage(row[col].page, table_index, r, col, row[col].bbox, table.engine))
         for col, period in sorted(periods.items()):
             cell = row[col]
             where = Lineage(cell.page, table_index, r, col, cell.bbox, table.engine)

@@ -75,6 +75,8 @@ class Card:
     rows: list[CardRow] = field(default_factory=list)
     commentary: list[str] = field(default_factory=list)
     comparators: list[tuple[Row, Piece, Piece]] = field(default_factory=list)  # (row, name, figure)
+    # Where the measure's title, section, polarity, target, tolerance and commentary were read from.
+    read_from: list[Lineage] = field(default_factory=list)
 
 
 # --- recognising rows -----------------------------------------------------------------------------
@@ -224,6 +226,7 @@ def _read_header(rows: list[Row], i: int) -> tuple[Card, int]:
         ("tolerance", tolerance.x0 - 1, 1e9),
     ]
     texts: dict[str, list[str]] = {name: [] for name, _, _ in columns}
+    read_from = [piece.lineage for piece in head.pieces]  # every piece goes into one of the texts
     target_head = ""
     for piece in head.pieces:
         if piece is target or piece is tolerance:
@@ -246,6 +249,7 @@ def _read_header(rows: list[Row], i: int) -> tuple[Card, int]:
         for piece in row.pieces:
             name = columns[_nearest([(n, a, b) for n, a, b in columns], piece)][0]
             texts[name].append(piece.text)
+            read_from.append(piece.lineage)
         row.consumed = True
         seen_polarity = _polarity_at(row.text) >= 0
         j += 1
@@ -269,6 +273,7 @@ def _read_header(rows: list[Row], i: int) -> tuple[Card, int]:
         target_text=" ".join(" ".join(texts["target"]).split()),
         tolerance_text=" ".join(" ".join(texts["tolerance"]).split()),
         anchor=head,
+        read_from=read_from,
     )
     return card, j
 
@@ -365,7 +370,7 @@ def read_cards(rows: list[Row]) -> list[Card]:
         if _header_pieces(rows[i]) is not None:
             card, i = _read_header(rows, i)
         else:
-            card = Card(title=rows[i].pieces[0].text, anchor=rows[i])
+            card = Card(title=rows[i].pieces[0].text, anchor=rows[i], read_from=[rows[i].pieces[0].lineage])
             rows[i].consumed = True
             i += 1
         commentary_open = False
@@ -385,6 +390,7 @@ def read_cards(rows: list[Row]) -> list[Card]:
                 pass  # a footnote: the document's footnote list keeps it
             elif not row.figures and (commentary_open or _is_prose(row)):
                 card.commentary.append(row.text)
+                card.read_from += [piece.lineage for piece in row.pieces]
                 row.consumed = True
             else:
                 break
@@ -489,6 +495,8 @@ def card_records(card: Card, report_month: Period | None, frequency: str, out: N
         out.targets.append(TargetRow(card.title, year, card.target_text, target_value, True, page))
     for text in card.commentary:
         out.commentary.append(Commentary(card.title, "commentary", text, page))
+    for place in card.read_from:
+        out.cite(place)
     periods = _column_periods(card, report_month)
     for row, name, figure in card.comparators:
         _comparator_record(card, row, name, figure, unit, out)
@@ -500,10 +508,18 @@ def card_records(card: Card, report_month: Period | None, frequency: str, out: N
     if pair is not None:
         reported = [(percent_rows[0], "")]
         extra = [r for r in count_rows if r not in pair and not _is_complement(r, pair)]
+        for row in count_rows:
+            if row not in extra and row not in pair:  # `No. outside`: checked to be Total less No. inside
+                for piece in row.values.values():
+                    out.cite(piece.lineage)
     else:
         extra = []
         several = len(card.rows) > 1
         reported = [(r, r.label if several else "") for r in card.rows]
+    for row in card.rows:  # a row's label names it: the breakdown, or the count a ratio is read from
+        for piece in row.row.pieces:
+            if not piece.is_figure:  # its label pieces (a figure beside another in one column is not one)
+                out.cite(piece.lineage)
     for row, breakdown in reported + [(r, r.label) for r in extra]:
         ratio = pair if pair is not None and row is percent_rows[0] else None
         for c, period in enumerate(periods):
@@ -539,6 +555,9 @@ def _observation(
         top, bottom = ratio[0].values.get(c), ratio[1].values.get(c)
         numerator = parse_cell(top.text).value if top else None
         denominator = parse_cell(bottom.text).value if bottom else None
+        for count in (top, bottom):
+            if count is not None:  # read into this figure's numerator / denominator
+                out.cite(count.lineage)
     figure_unit = value.unit or (unit if unit != "percent" else "count")
     problem = ratio_problem(value.value, figure_unit, numerator, denominator)
     if problem:
@@ -563,3 +582,5 @@ def _comparator_record(card: Card, row: Row, name: Piece, figure: Piece, unit: s
         card.title, comparator, period_label, period.start if period else None, period.end if period else None,
         value.value, value.unit or unit, f"{name.text} {figure.text}", row.page,
     ))
+    out.cite(name.lineage)
+    out.cite(figure.lineage)

@@ -4,8 +4,9 @@ Layouts, tried in this order:
 - `outcome_block`: a small `Ultimate Outcome` / `Objectives` table; it names the outcome of the
   long-list tables after it;
 - `measure_long_list`: measure columns each followed by flag columns (`Existing`, `Target`, `DoT`);
-- `kpi_card`: parts of indicator cards (normalise.cards), found by walking the page's rows, so a
-  card read partly from small tables and partly from running text is one card;
+- `kpi_card`: parts of indicator cards (normalise.cards) and indicator strips (`Latest: 94%
+  Target: 90%, Floor: 85%  Previous: 93% (Amber)`, normalise.strips), found by walking the page's
+  rows, so a card read partly from small tables and partly from running text is one card;
 - `indicator_index`: the report's list of indicators (`KPI 1 | % of ...`): measures only;
 - `rates_table`: a measure per row, period columns beside comparator columns (normalise.rates);
 - `audit_judgements`: period columns over rows named by judgement grades (normalise.audit);
@@ -22,8 +23,10 @@ long-list. The claims and the winner are in each table's reason (`documents`, `s
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from extractors.model import ExtractedDocument, Table, TextLine
+from normalise.accounting import finish_accounting, is_figure_cell
 from normalise.audit import is_audit_table, read_audit_table, stream_of
 from normalise.cards import Card, card_records, read_cards
 from normalise.general import Context, Reading, read_general
@@ -35,6 +38,7 @@ from normalise.rates import header_rows as rates_header_rows
 from normalise.rates import is_rates_table, read_rates_rows, read_rates_table
 from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
 from normalise.rows import Row, document_rows
+from normalise.strips import has_strips, read_strips
 from normalise.values import parse_cell
 
 REPORT_PERIOD_LINES = 6
@@ -263,6 +267,9 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     cards, rows = find_cards(doc, frequency, out)
     for card in cards:
         card_records(card, period, frequency, out)
+    if has_strips(line.text for line in doc.page_lines or doc.text_lines):
+        rows = rows or document_rows(doc)
+        read_strips(rows, period, out)
     claimed = card_tables(rows)
     _quarantine_unread_rows(rows, claimed, out)
     described = {n for card in cards if (n := indicator_number(card.section)) is not None}
@@ -292,6 +299,7 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
             heading, stream = audit_names(doc, table, grid, audit_heading, previous_audit)  # type: ignore[arg-type]
             audit_heading = read_audit_table(table, index, grid, heading, out, stream)  # type: ignore[arg-type]
             previous_audit = table
+    finish_accounting(doc, out)
     return out
 
 
@@ -314,11 +322,18 @@ def _read_specialised(table: Table, index: int, layout: str, before: Before, out
         GridReader(table, index, out).read(find_layout(table))  # type: ignore[arg-type]
 
 
-def read_cells(part: NormalisedDocument, index: int) -> int:
-    """How many cells of table `index` a reading turned into observations or cited rows."""
-    cells = {(o.lineage.row_index, o.lineage.col_index) for o in part.observations if o.lineage.table_index == index}
-    cells |= {(r, c) for t, r, c in part.cited if t == index}
-    return len(cells)
+def read_cells(table: Table, part: NormalisedDocument, index: int) -> int:
+    """How well a reading reads table `index`: the figure cells it turned into observations or cited
+    rows, less the figures it gave the same identity (measure, breakdown, period) as another: a
+    reader that cannot tell two columns apart has not read them."""
+    places = {(o.lineage.row_index, o.lineage.col_index) for o in part.observations
+              if o.lineage.table_index == index}
+    places |= {(r, c) for t, r, c in part.cited if t == index}
+    cells = {id(table.grid[r][c]) for r, c in places
+             if 0 <= r < table.n_rows and 0 <= c < table.n_cols and is_figure_cell(table.grid[r][c].text)}
+    keys = Counter((o.measure_label, o.breakdown, o.period_label) for o in part.observations
+                   if o.lineage.table_index == index and o.status == "reported")
+    return len(cells) - sum(n - 1 for n in keys.values())
 
 
 def _contest(table: Table, index: int, decided: tuple[str, str, int], before: Before,
@@ -327,11 +342,15 @@ def _contest(table: Table, index: int, decided: tuple[str, str, int], before: Be
     layout, reason, header_rows = decided
     general = NormalisedDocument()
     reading = read_general(table, index, context, general)
-    general_cells = read_cells(general, index)
+    general_cells = read_cells(table, general, index)
+    if layout != "general" and _is_ocr(table):
+        # Only the specialised readers check OCR'd cells' confidence yet: their claim on a scan stands.
+        _read_specialised(table, index, layout, before, out)
+        return layout, f"{reason} (OCR: the claimant's confidence checks apply)", header_rows, None
     if layout != "general":
         special = NormalisedDocument()
         _read_specialised(table, index, layout, before, special)
-        special_cells = read_cells(special, index)
+        special_cells = read_cells(table, special, index)
         if layout == "measure_long_list" and reading.figures and any(
                 o.period_label for o in general.observations):
             special_cells = -1  # figures under period headings: whatever else it is, not a long-list
@@ -344,6 +363,10 @@ def _contest(table: Table, index: int, decided: tuple[str, str, int], before: Be
         reason = "no specialised reader claims it"
     absorb(out, general)
     return "general", f"{reading.reason}; {reason}", reading.header_rows, reading
+
+
+def _is_ocr(table: Table) -> bool:
+    return any(cell.confidence is not None for row in table.grid for cell in row)
 
 
 def absorb(out: NormalisedDocument, part: NormalisedDocument) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from extractors.model import Cell, Table
 from normalise.cells import ParseError, parse_value_cell
@@ -40,6 +41,7 @@ _OPEN_END = re.compile(r"(?:[&,(/\-–]|\b(?:and|of|or|the|in|to|for|by|with|on|
 _DOT_LEADER = re.compile(r"\s*(?:\.\s*){3,}$")
 # Numbers printed without a space between them (`1,270-10.79`): a sign straight after a digit.
 _GLUED = re.compile(r"(?<=\d)(?=[-–−]\d)")
+_PLAIN_NUMBER = re.compile(r"[-+\u2013\u2212]?[£$€]?[\d,]+(?:\.\d+)?%?")
 _LONG_TEXT = 60  # characters: a column of texts this long on average is commentary, not labels
 
 
@@ -48,6 +50,8 @@ def cell_kind(text: str) -> str:
     text = " ".join(text.split())
     if not text:
         return EMPTY
+    if not _PLAIN_NUMBER.fullmatch(text) and is_period_heading(text):
+        return TEXT  # `2020-21`, `Dec-24`: a heading, though it holds numbers
     try:
         parts = parse_value_cell(text)
     except ParseError:
@@ -57,6 +61,11 @@ def cell_kind(text: str) -> str:
             return TEXT  # words ending in a number (`Year 1`, `Phase 9`) are headings, not figures
         return FIGURE
     return STATUS if parts[0].value.status != "missing" or text else EMPTY
+
+
+def _anchored(v: VCell) -> bool:
+    """The grid position where a cell is printed (a merged cell's first), not one it spreads over."""
+    return v.source is None or (v.source.col == v.col)
 
 
 def _is_year(text: str) -> bool:
@@ -159,25 +168,71 @@ def _value_columns(grid: list[list[VCell]], body: int) -> list[int]:
     return out
 
 
-def _header_block(grid: list[list[VCell]], body: int, value_cols: list[int]) -> tuple[int, list[int]]:
-    """(first header row, caption rows above it): the rows above the body that head its columns.
+def is_full_width(row: list[VCell]) -> bool:
+    """One printed cell across the whole row: a section title or a caption."""
+    cells = [v for v in _distinct(row) if v.text.strip()]
+    return len(cells) == 1 and cells[0].source is not None and cells[0].source.col_span == len(row) > 1
 
-    Walking up from the body, a row belongs to the header while it has headings over the value
-    columns. It ends at a blank row, and at a caption: a single text (not a period) that spans or
-    sits over most of the value columns (`Crime Complaints`, `All figures in £m`).
+
+def _header_block(grid: list[list[VCell]], body: int, value_cols: list[int],
+                  ruled: bool) -> tuple[int, list[int], int]:
+    """(first header row, caption rows above it, first body row).
+
+    Section titles printed just above the first figures (across the table, or in the label
+    column only) belong to the body: they are the first rows' section, and the header is looked
+    for above them. Walking up, a row belongs to the header while it has headings over the value
+    columns. It ends at a blank row, a line in the label column only, and a caption: a single
+    text (not a period) over most of the value columns (`Crime Complaints`, `All figures in £m`) in
+    a table printed without rules (a ruled cell spanning the columns is their heading).
     """
-    start = body
-    for r in range(body - 1, max(-1, body - 1 - MAX_HEADER_ROWS), -1):
-        filled = [v for v in _distinct(grid[r]) if v.text.strip()]
-        if not filled:
-            break
-        if not any(v.col in value_cols for v in grid[r] if v.text.strip()):
-            break  # a caption beside the stub, or a line above the header
-        if len(filled) == 1 and len(value_cols) > 2 and not is_period_heading(filled[0].text):
-            break
-        start = r
+    first = body
+    while first > 0 and (is_full_width(grid[first - 1]) or _beside_stub(grid[first - 1], value_cols)) \
+            and not is_period_heading(_only_text(grid[first - 1])):
+        first -= 1
+    start = _header_start(grid, first, value_cols, ruled)
+    if start == first < body:  # no header above those lines: they were captions, not sections
+        first = body
+        start = _header_start(grid, first, value_cols, ruled)
     captions = [r for r in range(0, start) if any(v.text.strip() for v in grid[r])]
-    return start, captions
+    return start, captions, first
+
+
+def _header_start(grid: list[list[VCell]], first: int, value_cols: list[int], ruled: bool) -> int:
+    start = first
+    for r in range(first - 1, max(-1, first - 1 - MAX_HEADER_ROWS), -1):
+        filled = [v for v in _distinct(grid[r]) if v.text.strip()]
+        if not filled or _beside_stub(grid[r], value_cols):
+            break
+        if len(filled) == 1 and len(value_cols) > 2 and not is_period_heading(filled[0].text) and not ruled:
+            break  # printed without rules, a lone text over the columns is the table's caption
+        start = r
+    return start
+
+
+def _beside_stub(row: list[VCell], value_cols: list[int]) -> bool:
+    """A line with text in the label columns only (a section title printed in the stub)."""
+    texts = [v for v in row if v.text.strip()]
+    return bool(texts) and not any(v.col in value_cols for v in texts)
+
+
+def _distinct_texts(row: list[VCell]) -> list[str]:
+    return [" ".join(v.text.split()) for v in _distinct(row) if v.text.strip()]
+
+
+def _only_text(row: list[VCell]) -> str:
+    return next((v.text for v in row if v.text.strip()), "")
+
+
+def _with_empty_period_columns(grid: list[list[VCell]], header: range, body: int, value_cols: list[int]) -> list[int]:
+    """Value columns, and the columns under a period heading printed empty or with statuses only
+    (a block with no figures yet, `TBD`)."""
+    out = list(value_cols)
+    for c in range(len(grid[0])):
+        if c in out or any(grid[r][c].kind in (TEXT, FIGURE) for r in range(body, len(grid)) if _anchored(grid[r][c])):
+            continue
+        if any(is_period_heading(grid[r][c].text) for r in header if grid[r][c].text.strip()):
+            out.append(c)
+    return sorted(out)
 
 
 def _groups(below: list[str]) -> list[range] | None:
@@ -190,12 +245,25 @@ def _groups(below: list[str]) -> list[range] | None:
     return [range(a, b) for a, b in zip(starts, ends, strict=True)]
 
 
+def _runs(value_cols: list[int], paths: dict[int, list[str]]) -> list[range]:
+    """Runs of adjacent value columns (as indexes into value_cols) under the same headings so far."""
+    runs: list[range] = []
+    start = 0
+    for i in range(1, len(value_cols) + 1):
+        if i == len(value_cols) or value_cols[i] != value_cols[i - 1] + 1 or \
+                paths[value_cols[i]] != paths[value_cols[start]]:
+            runs.append(range(start, i))
+            start = i
+    return runs
+
+
 def _column_paths(grid: list[list[VCell]], header: range, value_cols: list[int]) -> dict[int, list[str]]:
     """Each value column's headings, top to bottom.
 
     A blank cell of an upper header row takes the heading of its group: when the row below
     repeats a run of sub-headings, the block it sits in (a centred heading printed over the middle
-    of its block); otherwise the nearest heading to its left (a heading printed at a span's start).
+    of its block); otherwise the nearest heading to its left (a heading printed at a span's start),
+    within the span of the heading above both: a heading never spreads past its parent's span.
     """
     paths: dict[int, list[str]] = {c: [] for c in value_cols}
     last = header.stop - 1
@@ -203,8 +271,12 @@ def _column_paths(grid: list[list[VCell]], header: range, value_cols: list[int])
         texts = {c: grid[r][c].text.strip() for c in value_cols}
         if r < last:
             below = [grid[r + 1][c].text.strip() for c in value_cols]
-            blocks = _groups(below)
-            for block in blocks or []:
+            blocks: list[range] = []
+            for run in _runs(value_cols, paths):
+                # within one parent's span, a block starts where the sub-headings start again
+                found = _groups([below[i] for i in run]) or []
+                blocks += [range(run.start + b.start, run.start + b.stop) for b in found]
+            for block in blocks:
                 cols = [value_cols[i] for i in block]
                 named = {texts[c] for c in cols if texts[c]}
                 if len(named) == 1:
@@ -216,7 +288,7 @@ def _column_paths(grid: list[list[VCell]], header: range, value_cols: list[int])
                     continue
                 # up-left: a heading printed once over its group spans the blank cells to its right
                 for left in range(i - 1, -1, -1):
-                    if value_cols[left] != c - (i - left):
+                    if value_cols[left] != c - (i - left) or paths[value_cols[left]] != paths[c]:
                         break
                     if texts[value_cols[left]] and not (blocks and below[left] and below[left] == below[i]):
                         texts[c] = texts[value_cols[left]]
@@ -242,6 +314,19 @@ def _split_run_together(grid: list[list[VCell]], body: int, header: range,
         k, n = counts.most_common(1)[0]
         if k > 1 and n >= 0.6 * sum(counts.values()):
             plans[c] = k
+    if header:
+        # An empty column whose heading runs together headings printed alone beside it (`TOTAL RURAL`
+        # beside `TOTAL` and `RURAL`): a block with no figures, one column per heading.
+        last = grid[header.stop - 1]
+        seen = {" ".join(v.text.split()) for v in last if v.text.strip()}
+        for c in value_cols:
+            words = last[c].text.split()
+            if c in plans or len(words) < 2 or any(grid[r][c].text.strip() and _anchored(grid[r][c])
+                                                     for r in range(body, len(grid))):
+                continue
+            pieces = split_heading(last[c].text, len(words), [v.text for v in last])
+            if all(p in seen for p in pieces):
+                plans[c] = len(words)
     if not plans:
         return grid, value_cols
     new_grid: list[list[VCell]] = []
@@ -313,24 +398,41 @@ def split_heading(text: str, k: int, row_texts: list[str]) -> list[str]:
 def is_period_heading(text: str) -> bool:
     from normalise import periods
 
-    if parse_period(text) is not None:
-        return True
+    if parse_period(text) is not None or periods.looks_like_period(text):
+        return True  # a period, or a part of one (`Qtr1` under `2018/19`)
+    if text.strip(" .").title() in periods.MONTHS:
+        return True  # a month under its year (`May` under `2020`)
     relative = getattr(periods, "is_relative_heading", None)
     return bool(relative and relative(text))
 
 
 def split_path(path: list[str]) -> tuple[str, str]:
-    """(period label, breakdown) of a column or row path: period headings as printed, the rest joined."""
+    """(period label, breakdown) of a column or row path: period headings as printed, the rest joined.
+
+    A part of a period under its year (`Qtr1` under `2018/19`, `May` under `2020`) is named first,
+    as the contract writes it: `Qtr1 2018/19`.
+    """
     period = [p for p in path if is_period_heading(p)]
     rest = [p for p in path if p not in period]
+    parts = [p for p in period if _is_period_part(p)]
+    if parts and len(parts) < len(period):
+        period = parts + [p for p in period if p not in parts]
     return join_heading(period), " / ".join(" ".join(p.split()) for p in rest)
+
+
+def _is_period_part(text: str) -> bool:
+    """A quarter or month with no year of its own (`Qtr1`, `Q3`, `Quarter 2`, `Sept`)."""
+    from normalise.periods import MONTHS
+
+    text = " ".join(text.split())
+    return bool(re.fullmatch(r"(?:Qtr|Q|Quarter)\s*\.?\s*[1-4]", text, re.I)) or text.strip(" .").title() in MONTHS
 
 
 def resolve(label: str, report: Period | None) -> Period | None:
     """The dates of a period heading: the grammar, else a heading relative to the report's period."""
     from normalise import periods
 
-    period = parse_period(label)
+    period = _month_under_year(label) or parse_period(label)
     resolver = getattr(periods, "resolve_relative", None)
     if resolver is not None and (period is None or periods.is_relative_heading(label)):
         resolved = resolver(label, report)
@@ -341,21 +443,44 @@ def resolve(label: str, report: Period | None) -> Period | None:
     return Period(label, period.type, period.start, period.end)
 
 
+_MONTH_THEN_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.?\s+(?P<year>.+)$")
+
+
+def _month_under_year(label: str) -> Period | None:
+    """A month heading under its year (`Oct 2012` from `2012` over `Oct`, `Jan 2018/19`): that month.
+
+    Under a financial year, January to March fall in its second calendar year.
+    """
+    from normalise.periods import MONTHS, financial_year, month_end
+
+    match = _MONTH_THEN_YEAR.match(" ".join(label.split()))
+    if not match:
+        return None
+    month = MONTHS.get(match.group("month").title()) or MONTHS.get(match.group("month").title()[:3])
+    if month is None:
+        return None
+    year_text = match.group("year").strip()
+    if _is_year(year_text):
+        year = int(year_text)
+    elif (fy := financial_year(year_text)) is not None and fy[1] == year_text:
+        year = fy[0] if month >= 4 else fy[0] + 1
+    else:
+        return None
+    return Period(label, "month", date(year, month, 1), month_end(year, month))
+
+
 def _role(path: list[str]) -> str | None:
-    """A column's role from its heading (`Target`, `Commentary`), for headings that name no period."""
-    if not path or any(is_period_heading(p) for p in path):
+    """A column's role from its heading (`Target`, `Commentary`, `Ref`), for headings naming no period.
+
+    Only a column's own (lowest) heading that is the role word itself counts: over figures,
+    `Number of visits` is a measure, not the `No.` column; a `Target` column under a period heading
+    printed over the whole table is still the target.
+    """
+    if not path or is_period_heading(path[-1]):
         return None
-    text = path[-1]
-    key = squash(text)
-    if len(text.split()) > 4 or not key:
-        return None
-    best: tuple[int, str] | None = None
-    for role, phrases in vocabulary()["column_roles"].items():
-        for phrase in phrases:
-            score = 2 * len(phrase) if key == phrase else len(phrase) if len(phrase) >= 6 and phrase in key else 0
-            if score and (best is None or score > best[0]):
-                best = (score, role)
-    return best[1] if best else None
+    key = squash(path[-1])
+    return next((role for role, phrases in vocabulary()["column_roles"].items() if key in phrases), None) if key \
+        else None
 
 
 def read_general(table: Table, index: int, context: Context, out: NormalisedDocument) -> Reading:
@@ -370,7 +495,9 @@ def read_general(table: Table, index: int, context: Context, out: NormalisedDocu
         reading.reason = "no figures in the table"
         return reading
     value_cols = _value_columns(grid, body)
-    start, captions = _header_block(grid, body, value_cols)
+    # Merged cells drawn by rules (or Word) are the report's own spans; a text engine's are inferred.
+    start, captions, body = _header_block(grid, body, value_cols, ruled=table.engine != "text")
+    value_cols = _with_empty_period_columns(grid, range(start, body), body, value_cols)
     header = range(start, body)
     grid, value_cols = _split_run_together(grid, body, header, value_cols)
     paths = _column_paths(grid, header, value_cols)
@@ -380,37 +507,59 @@ def read_general(table: Table, index: int, context: Context, out: NormalisedDocu
     n_cols = len(grid[0])
     text_cols = [c for c in range(n_cols) if c not in value_cols]
     role_text_cols: dict[int, str] = {}
+    named_label: int | None = None  # a text column headed `Measure`, `Indicator`
     for c in text_cols:
         role = _role([grid[r][c].text for r in header if grid[r][c].text.strip()][-1:])
-        lengths = [len(grid[r][c].text) for r in range(body, len(grid)) if grid[r][c].text.strip()]
-        if role in ("commentary", "rationale") or (lengths and sum(lengths) / len(lengths) > _LONG_TEXT
-                                                   and len(text_cols) > 1):
+        if role in ("commentary", "rationale") or (role != "label" and len(text_cols) > 1 and _prose(
+                [grid[r][c].text for r in range(body, len(grid)) if _anchored(grid[r][c])])):
             role_text_cols[c] = role or "commentary"
         elif role in ("target", "tolerance", "trend", "position", "polarity", "frequency"):
             role_text_cols[c] = role
+        elif role == "label":
+            named_label = c
     label_cols = [c for c in text_cols if c not in role_text_cols]
-    label_col = max(label_cols, key=lambda c: sum(len(grid[r][c].text) for r in range(body, len(grid))),
-                    default=None)
-    figure_cols = [c for c in value_cols if c not in roles]
+    label_col = named_label if named_label is not None else max(
+        label_cols, key=lambda c: sum(len(clean_label(grid[r][c].text)) for r in range(body, len(grid))
+                                      if _anchored(grid[r][c])), default=None)
+    year_cols = [c for c in value_cols if _years_only(grid, body, c)]
+    figure_cols = [c for c in value_cols if c not in roles and c not in year_cols]
     reading.header_rows, reading.value_columns = body, figure_cols
     reading.label_columns = [label_col] if label_col is not None else []
     reading.column_paths = [paths[c] for c in value_cols]
     title = join_heading([grid[r][c].text for r in captions for c in range(n_cols)]) or context.title
 
-    # Periods down the side: the label column names periods and the columns do not.
+    # Periods down the side: the stub (a column of years, then the label column) names periods and
+    # the columns do not. A stub cell printed blank repeats the one above it (`2012` over its months).
     across = any(split_path(paths[c])[0] for c in figure_cols)
+    stub_cols = sorted(year_cols + label_cols)
+    stub_paths = _filled_down(grid, body, stub_cols)
     down = label_col is not None and not across and sum(
-        1 for r in range(body, len(grid)) if is_period_heading(grid[r][label_col].text)) >= max(
-        2, (len(grid) - body) // 2)
+        1 for path in stub_paths.values() if split_path(path)[0]) >= max(2, (len(grid) - body) // 2)
+    if down and captions and captions[-1] == start - 1 and len(_distinct_texts(grid[start - 1])) == 1:
+        # Measures across, periods down: a lone heading over all the columns is the measure they split.
+        heading = _distinct_texts(grid[start - 1])[0]
+        paths = {c: [heading, *paths[c]] for c in paths}
+        title = context.title
 
     section = ""
     pending = ""  # the first line of a wrapped label
+    taken: set[int] = set()  # label-only rows whose label went to the figures above them
     for r in range(body, len(grid)):
         row = grid[r]
         label = clean_label(row[label_col].text) if label_col is not None else ""
         has_values = any(row[c].kind in (FIGURE, STATUS) for c in figure_cols)
+        if r in taken:
+            continue
+        if has_values and not label and not pending and label_col is not None:
+            # A label printed on the line below its figures (centred on a two-line cell it shares)
+            below = _label_below(grid, r, label_col, figure_cols)
+            if below:
+                label = below
+                taken.add(r + 1)
         if not has_values:
-            if label and pending:
+            if label and pending and label.startswith(pending):
+                pending = label  # a label cell merged over this line and the next
+            elif label and pending:
                 pending = f"{pending} {label}"
             elif label and _OPEN_END.search(label):
                 pending = label
@@ -421,7 +570,8 @@ def read_general(table: Table, index: int, context: Context, out: NormalisedDocu
             _read_role_cells(row, role_text_cols, roles, label or section, index, table, out)
             continue
         if pending:
-            label, pending = f"{pending} {label}".strip(), ""
+            label = label if label.startswith(pending) else f"{pending} {label}".strip()
+            pending = ""
         measure = label or section
         measure_row = Measure(measure, section=section if section != measure else "", page=table.page,
                               table_index=index, row_index=r)
@@ -434,10 +584,11 @@ def read_general(table: Table, index: int, context: Context, out: NormalisedDocu
                 continue
             where = _lineage(v, table, index)
             if down:
-                period_label, _ = split_path([label])
-                breakdown = split_path(paths[c])[1]
-                measure_label = breakdown or title
-                breakdown = ""
+                # Measures across: the top heading names the measure, the headings under it split it.
+                period_label = split_path(stub_paths[r])[0]
+                names = [p for p in paths[c] if not is_period_heading(p)]
+                measure_label = " ".join(names[0].split()) if names else title
+                breakdown = " / ".join(" ".join(p.split()) for p in names[1:])
             else:
                 period_label, breakdown = split_path(paths[c])
                 measure_label = measure
@@ -479,6 +630,44 @@ def read_general(table: Table, index: int, context: Context, out: NormalisedDocu
     return reading
 
 
+def _label_below(grid: list[list[VCell]], r: int, label_col: int, figure_cols: list[int]) -> str:
+    """The label of the next line when that line has a label and nothing else: the label this line of
+    figures lacks (printed centred on the two lines of a cell, it lands on the second)."""
+    if r + 1 >= len(grid):
+        return ""
+    below = grid[r + 1]
+    if any(below[c].text.strip() for c in figure_cols) or not below[label_col].text.strip():
+        return ""
+    return clean_label(below[label_col].text)
+
+
+def _years_only(grid: list[list[VCell]], body: int, c: int) -> bool:
+    """A column whose figures are all bare years: a stub of periods, not figures."""
+    texts = [grid[r][c].text.strip() for r in range(body, len(grid)) if grid[r][c].text.strip()]
+    return len(texts) >= 1 and all(_is_year(t) for t in texts) and len(set(texts)) < len(texts) + 1 and \
+        sum(1 for r in range(body, len(grid)) if not grid[r][c].text.strip()) + len(texts) >= 2
+
+
+def _filled_down(grid: list[list[VCell]], body: int, cols: list[int]) -> dict[int, list[str]]:
+    """Each body row's stub texts, a blank stub cell taking the text above it (a group printed once)."""
+    paths: dict[int, list[str]] = {}
+    carried = {c: "" for c in cols}
+    for r in range(body, len(grid)):
+        for c in cols:
+            if grid[r][c].text.strip():
+                carried[c] = " ".join(grid[r][c].text.split())
+        paths[r] = [carried[c] for c in cols if carried[c]]
+    return paths
+
+
+def _prose(texts: list[str]) -> bool:
+    """A column of sentences (commentary), not of labels: long texts, most of them ending a sentence."""
+    texts = [" ".join(t.split()) for t in texts if t.strip()]
+    if not texts or sum(len(t) for t in texts) / len(texts) < _LONG_TEXT / 2:
+        return False
+    return sum(1 for t in texts if t.endswith((".", "!", "?")) or ". " in t) * 2 >= len(texts)
+
+
 def _continues(label: str, grid: list[list[VCell]], previous: int, label_col: int | None,
                figure_cols: list[int]) -> bool:
     """A figure-less line under a row of figures that finishes that row's label (`KCC is in touch with)`)."""
@@ -517,6 +706,8 @@ def _read_role_cells(row: list[VCell], text_roles: dict[int, str], value_roles: 
             if role == "target":
                 measure_row.target_text = text
                 measure_row.target_value = parse_target(text)
+                if measure_row.target_value is None and (value := _value(text)).status == "reported":
+                    measure_row.target_value = value.value  # `£121`: an amount the target grammar does not know
             elif role == "tolerance":
                 measure_row.tolerance_text = text
                 measure_row.tolerance_low, measure_row.tolerance_high = tolerance_bounds(
@@ -529,6 +720,8 @@ def _read_role_cells(row: list[VCell], text_roles: dict[int, str], value_roles: 
                 measure_row.frequency = text
             out.cite(where)
             wrote = True
+        elif role in ("number", "label", "group"):
+            out.cite(where)  # the measure's own number or code: it names the row, it is no figure
         else:
             out.quarantine.append(QuarantineRow(measure, "", "", text, f"table {index}: a {role} with no measure row",
                                                 where))

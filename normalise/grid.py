@@ -182,6 +182,12 @@ class GridReader:
     def lineage(self, cell: Cell, row: int, col: int) -> Lineage:
         return Lineage(cell.page, self.table_index, row, col, cell.bbox, self.table.engine)
 
+    def cite(self, row: int, *cols: int | None) -> None:
+        """The cells of `row` under `cols` went into a measure, target, band, benchmark or commentary row."""
+        for col in cols:
+            if col is not None:
+                self.out.cite(self.lineage(self.table.grid[row][col], row, col))
+
     def read(self, layout: GridLayout) -> None:
         table = self.table
         label_col = _column(layout, "label")
@@ -200,9 +206,11 @@ class GridReader:
                 text = nonempty[0].text
                 if text.startswith(("*", "†")):
                     self.out.commentary.append(Commentary("", "footnote", text, nonempty[0].page))
+                    self.cite(r, nonempty[0].col)
                     continue
                 if nonempty[0].col_span > 1 or label_col is None or nonempty[0].col != label_col:
-                    section = text
+                    section = text  # the section of the measures under it
+                    self.cite(r, nonempty[0].col)
                     continue
             label = row[label_col].text if label_col is not None else ""
             if _SUB_MEASURE.match(label) and not label.startswith("a)") and parent_prefix:
@@ -214,6 +222,8 @@ class GridReader:
             if group_col is not None and row[group_col].text:
                 # A group column merged down may restart empty on a continuation page: carry it on.
                 group = row[group_col].text
+            # The measure's number (`No`, `Ref`) names the measure: it is read with its label.
+            self.cite(r, *_columns(layout, "number"))
             self.read_row(r, label, group or section, layout)
 
     def read_row(self, r: int, label: str, section: str, layout: GridLayout) -> None:
@@ -272,6 +282,7 @@ class GridReader:
         for role, kind in (("commentary", "commentary"), ("rationale", "rationale")):
             if text(role) and label:
                 self.out.commentary.append(Commentary(label, kind, text(role), page))
+                self.cite(r, _column(layout, role))
         measure_unit = next((o.unit for o in reversed(self.out.observations)
                              if o.measure_label == label and o.unit), "") or target_unit or label_unit
         for col in _columns(layout, "benchmark"):
@@ -286,6 +297,8 @@ class GridReader:
                     when.start if when else None, when.end if when else None,
                     found.value, found.unit or cell_unit or measure_unit, found.raw_text, page,
                 ))
+            if found_in_cell:
+                self.cite(r, col)
 
     def ocr_readings(self, r: int, label: str, target_text: str, layout: GridLayout) -> dict[int, OcrReading]:
         """OCR'd tables only: each value cell's text repaired in its row's context, and whether to trust it."""
@@ -339,6 +352,11 @@ class GridReader:
         )
         if label:
             self.out.measures.append(measure)
+            # The cells this measure, its targets and its bands were read from (the group cell gives its section).
+            bands_cols = list(layout.band_names) or [_column(layout, "thresholds")]
+            self.cite(r, _column(layout, "label"), _column(layout, "group"), *_columns(layout, "target"),
+                      *bands_cols, *(_column(layout, role) for role in
+                                     ("polarity", "frequency", "tolerance", "position", "trend")))
             self.out.targets += [TargetRow(label, t.financial_year, t.target_text, t.target_value, t.is_current, page)
                                  for t in targets]
             self.out.bands += [

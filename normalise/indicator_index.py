@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extractors.model import Table
-from normalise.records import Measure, NormalisedDocument
+from normalise.records import Lineage, Measure, NormalisedDocument
 from normalise.values import parse_cell
 
 _ID = re.compile(r"^[A-Za-z]{1,5}\.?\s*(\d{1,3})[a-z]?$")
@@ -43,6 +43,10 @@ def read_indicator_index(table: Table, index: int, described: set[int], out: Nor
     for r in range(table.n_rows):
         number = indicator_number(table.grid[r][0].text)
         rest = [c for c in table.distinct_cells(r)[1:] if c.text.strip()]
-        if number is None or not rest or number in described:
+        if number is None or not rest:
+            continue
+        # Read into a measure here, or into the card that describes the indicator.
+        out.cite(Lineage(rest[0].page, index, r, table.grid[r].index(rest[0]), rest[0].bbox, table.engine))
+        if number in described:
             continue
         out.measures.append(Measure(" ".join(rest[0].text.split()), page=table.page, table_index=index, row_index=r))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractors.model import Table
-from normalise.records import Measure, MeasureDefinition, NormalisedDocument
+from normalise.records import Lineage, Measure, MeasureDefinition, NormalisedDocument
 from normalise.vocab import phrase_match, vocabulary
 
 MAX_HEADER_ROWS = 3
@@ -92,3 +92,5 @@ def read_long_list(
                 label, section, outcome_name, objectives, flags.get("existing_flag", ""),
                 flags.get("target_flag", ""), flags.get("dot_flag", ""), page,
             ))
+            for col in (side.label_col, *side.flag_cols.values()):
+                out.cite(Lineage(row[col].page, table_index, r, col, row[col].bbox, table.engine))

@@ -118,6 +118,7 @@ def read_rates_table(table: Table, index: int, lines: list[TextLine], frequency:
             continue
         out.measures.append(Measure(label, corner, frequency=frequency, page=label_cell.page, table_index=index,
                                     row_index=r))
+        out.cite(Lineage(label_cell.page, index, r, 0, label_cell.bbox, table.engine))
         for c in range(1, table.n_cols):
             cell = table.grid[r][c]
             if cell.col != c:
@@ -156,6 +157,7 @@ def rate_record(label: str, corner: str, unit: str, kind: str, name: str, month:
             out.benchmarks.append(BenchmarkRow(
                 label, name, period.label, period.start, period.end, value.value, value.unit or unit, text,
                 where.page))
+            out.cite(where)
         return
     out.observations.append(Observation(
         label, "", period.label, period.type, period.start, period.end, value.value, value.unit or unit,
@@ -231,6 +233,7 @@ def _read_one(rows: list[Row], i: int, lines: list[TextLine], frequency: str, ou
         where = label_piece.lineage
         out.measures.append(Measure(label, corner_text, frequency=frequency, page=row.page,
                                     table_index=where.table_index, row_index=where.row_index))
+        out.cite(where)
         placed: dict[int, Piece] = {}
         for piece in figures:
             placed.setdefault(_column_of(columns, piece), piece)

@@ -165,6 +165,10 @@ class NormalisedDocument:
     # col_index): observations and quarantine rows cite their cell through their lineage already.
     # The zero-loss count (normalise.accounting) reads both.
     cited: set[tuple[int, int, int]] = field(default_factory=set)
+    # The zero-loss count (normalise.accounting.finish_accounting): figure-bearing cells of the
+    # document's tables, and those no row cites (0 when nothing was lost).
+    figure_cells: int = 0
+    uncited_cells: int = 0
 
     def cite(self, where: Lineage) -> None:
         """Record that a cell's text went into a measure, target, benchmark or commentary row."""

@@ -50,6 +50,9 @@ class Band:
         return not (self.high is not None and (value > self.high or (value == self.high and not self.high_inclusive)))
 
 
+_CURRENCY = re.compile(r"^([-+]?)[£$€]")  # a target in money (`£47,296`) is its amount
+
+
 def _clean(text: str) -> str:
     return " ".join(strip_footnote(" ".join(text.split()))[0].split())
 
@@ -61,7 +64,7 @@ def parse_polarity(text: str) -> str:
 
 def parse_target(text: str) -> float | None:
     """`90%`, `98% and above`, `426 days and below`, `70 cases` -> the figure; `TBD*`, `N/A`, prose -> None."""
-    match = _TARGET.match(_clean(text))
+    match = _TARGET.match(_CURRENCY.sub(r"\1", _clean(text)))
     return to_number(match.group(1)) if match else None
 
 

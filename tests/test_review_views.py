@@ -74,7 +74,7 @@ def test_validations_are_kept_per_run_and_summarised_in_status(
     with open_warehouse(warehouse_file, read_only=True) as wh:
         validations = wh.query("SELECT v.*, r.mode FROM validations v JOIN runs r USING (run_id)")
         assert wh.query("SELECT count(*) AS n FROM documents").n[0] == 1
-    assert validations.run_id.value_counts().to_dict() == {first.run_id: 7, second.run_id: 7}
+    assert validations.run_id.value_counts().to_dict() == {first.run_id: 8, second.run_id: 8}
     assert validations.success.all() and (validations.element_count > 0).all()
     assert validations.source_sha256.nunique() == 2  # history: the first bytes' results were not deleted
     assert main(["status", "--warehouse", warehouse_file]) == 0

@@ -407,7 +407,7 @@ class DuckDBWarehouse:
             SELECT d.source_file, d.pages, d.tables, d.layouts,
                    (SELECT count(*) FROM observation_facts o WHERE o.source_file = d.source_file) AS observations,
                    (SELECT count(*) FROM quarantine_facts q WHERE q.source_file = d.source_file) AS quarantined,
-                   d.loaded_at
+                   d.figure_cells, d.uncited_cells, d.loaded_at
             FROM document_facts d ORDER BY d.source_file
             """
         )

@@ -105,6 +105,10 @@ ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS rag_agrees BOOLEAN;
 ALTER TABLE run_facts ADD COLUMN IF NOT EXISTS run_id TEXT;
 ALTER TABLE run_facts ADD COLUMN IF NOT EXISTS corrections_applied INTEGER;
 ALTER TABLE run_facts ADD COLUMN IF NOT EXISTS corrections_orphaned INTEGER;
+-- Zero-loss accounting (normalise/accounting.py): the cells of the document's tables that hold a figure or a
+-- status, and of those the ones no row of observations, quarantine, measures, benchmarks or commentary cites.
+ALTER TABLE document_facts ADD COLUMN IF NOT EXISTS figure_cells INTEGER;
+ALTER TABLE document_facts ADD COLUMN IF NOT EXISTS uncited_cells INTEGER;
 
 -- Observation rows as they stand after reviewers' corrections, with all their lineage: loaded rows that no
 -- applied correction overrides or rejects, plus the rows corrections produced (corrected = TRUE).
@@ -149,9 +153,11 @@ FROM quarantine_detail;
 CREATE OR REPLACE VIEW failures AS
 SELECT source_file, source_sha256, reason, tried_at FROM failure_facts;
 
+-- figure_cells and uncited_cells were added at the end (zero-loss accounting; uncited_cells is 0 when nothing
+-- was lost).
 CREATE OR REPLACE VIEW documents AS
 SELECT source_file, source_sha256, title, organisation, report_period_label, report_period_start,
-       report_period_end, pages, tables, layouts, loaded_at
+       report_period_end, pages, tables, layouts, loaded_at, figure_cells, uncited_cells
 FROM document_facts;
 
 CREATE OR REPLACE VIEW commentary AS
