@@ -33,15 +33,15 @@ from normalise.general import Context, Reading, read_general
 from normalise.grid import GridLayout, GridReader, find_layout, layout_name
 from normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
 from normalise.longlist import find_sides, outcome_block, read_long_list
-from normalise.periods import Period, parse_period
+from normalise.periods import Period
 from normalise.rates import header_rows as rates_header_rows
 from normalise.rates import is_rates_table, read_rates_rows, read_rates_table
 from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
+from normalise.report_date import report_period
 from normalise.rows import Row, document_rows
 from normalise.strips import has_strips, read_strips
 from normalise.values import parse_cell
 
-REPORT_PERIOD_LINES = 6
 # Cheap test before walking a document's rows for cards: a card has a tolerance or a relative period.
 _CARD_HINT = re.compile(r"\b(?:Tolerance|Prev(?:ious)?\.?\s)", re.I)
 
@@ -148,16 +148,6 @@ def audit_names(doc: ExtractedDocument, table: Table, grid: GridLayout, carried:
 
 def _grid_reason(grid: GridLayout) -> str:
     return f"{len(grid.period_columns)} period columns under {grid.header_rows} header rows"
-
-
-def report_period(doc: ExtractedDocument) -> Period | None:
-    """The period the report says it covers, from its opening lines (`... Scorecard - Q3 2016-17`)."""
-    for line in doc.text_lines[:REPORT_PERIOD_LINES]:
-        if len(line.text.split()) <= 20:
-            period = parse_period(line.text)
-            if period is not None and period.start is not None:
-                return period
-    return None
 
 
 ORGANISATION_LINES = 8
@@ -324,16 +314,22 @@ def _read_specialised(table: Table, index: int, layout: str, before: Before, out
 
 def read_cells(table: Table, part: NormalisedDocument, index: int) -> int:
     """How well a reading reads table `index`: the figure cells it turned into observations or cited
-    rows, less the figures it gave the same identity (measure, breakdown, period) as another: a
-    reader that cannot tell two columns apart has not read them."""
+    rows, less the figures it gave the same identity (measure, breakdown, period) as another (a
+    reader that cannot tell two columns apart has not read them) and the rows it made of a line
+    with no figure at all."""
     places = {(o.lineage.row_index, o.lineage.col_index) for o in part.observations
               if o.lineage.table_index == index}
     places |= {(r, c) for t, r, c in part.cited if t == index}
     cells = {id(table.grid[r][c]) for r, c in places
              if 0 <= r < table.n_rows and 0 <= c < table.n_cols and is_figure_cell(table.grid[r][c].text)}
-    keys = Counter((o.measure_label, o.breakdown, o.period_label) for o in part.observations
-                   if o.lineage.table_index == index and o.status == "reported")
-    return len(cells) - sum(n - 1 for n in keys.values())
+    mine = [o for o in part.observations if o.lineage.table_index == index]
+    keys = Counter((o.measure_label, o.breakdown, o.period_label) for o in mine if o.status == "reported")
+    # A line of blanks read as a measure (a section title taken for a label) invents its rows.
+    rows: dict[int, set[str]] = {}
+    for o in mine:
+        rows.setdefault(o.lineage.row_index, set()).add(o.status)
+    invented = sum(1 for o in mine if rows[o.lineage.row_index] == {"missing"})
+    return len(cells) - sum(n - 1 for n in keys.values()) - invented
 
 
 def _contest(table: Table, index: int, decided: tuple[str, str, int], before: Before,
