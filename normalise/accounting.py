@@ -25,7 +25,7 @@ from extractors.model import Cell, ExtractedDocument
 from normalise.cells import ParseError, parse_value_cell
 from normalise.periods import looks_like_period
 from normalise.records import NormalisedDocument
-from normalise.values import strip_footnote
+from normalise.values import CellValue, strip_footnote
 
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 STATUS_WORDS = 6  # a status phrase is short; longer text that opens with one is prose
@@ -71,8 +71,14 @@ def is_figure_cell(text: str) -> bool:
         return False  # a heading: `2018`, `2018-19`
     if len(parts) >= 2:
         return True  # `Inc UASC 55 Exc UASC 60`
-    return any(p.value.status == "reported" and (not p.breakdown or p.value.unit or p.value.reported_rag)
-               for p in parts)
+    return any(p.value.status == "reported" and (not p.breakdown or states_own_figure(p.value)) for p in parts)
+
+
+def states_own_figure(value: CellValue) -> bool:
+    """Words then a figure are a figure with its breakdown (`Inc UASC 99.1% Green`, `8% (2)`) when the
+    figure is a percentage, carries a RAG or a count; otherwise they are a label (`Visits within
+    10 days`, `Sec 47`)."""
+    return value.unit == "percent" or bool(value.reported_rag) or value.numerator is not None
 
 
 def _cell_at(doc: ExtractedDocument, table_index: int, row: int, col: int) -> Cell | None:

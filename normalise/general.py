@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.model import Cell, Table
+from normalise.accounting import states_own_figure
 from normalise.cells import ParseError, parse_value_cell
 from normalise.periods import Period, parse_period
 from normalise.records import Commentary, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
@@ -57,8 +58,8 @@ def cell_kind(text: str) -> str:
     except ParseError:
         return TEXT
     if any(p.value.status == "reported" for p in parts):
-        if any(p.breakdown for p in parts) and not any(p.value.unit or p.value.reported_rag for p in parts):
-            return TEXT  # words ending in a number (`Year 1`, `Phase 9`) are headings, not figures
+        if len(parts) == 1 and parts[0].breakdown and not states_own_figure(parts[0].value):
+            return TEXT  # words ending in a figure (`Year 1`, `Visits within 10 days`): a label
         return FIGURE
     return STATUS if parts[0].value.status != "missing" or text else EMPTY
 
@@ -148,7 +149,7 @@ def _is_data_row(row: list[VCell]) -> bool:
     figures = [v for v in cells if v.kind == FIGURE]
     if not figures:
         return False
-    if len(figures) >= 2 and all(_is_year(v.text) for v in figures):
+    if all(_is_year(v.text) for v in figures) and not any(v.kind == STATUS for v in cells):
         return False
     texts = [v for v in cells if v.kind == TEXT]
     return len(figures) + len(cells) - len(figures) - len(texts) >= len(texts) - 1
