@@ -36,7 +36,7 @@ from normalise.longlist import find_sides, outcome_block, read_long_list
 from normalise.periods import Period
 from normalise.rates import header_rows as rates_header_rows
 from normalise.rates import is_rates_table, read_rates_rows, read_rates_table
-from normalise.records import Commentary, Lineage, NormalisedDocument, QuarantineRow, TableReport
+from normalise.records import Commentary, Lineage, NormalisedDocument, Observation, QuarantineRow, TableReport
 from normalise.report_date import report_period
 from normalise.rows import Row, document_rows
 from normalise.strips import has_strips, read_strips
@@ -267,6 +267,7 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
     audit_heading = ""  # the heading audit streams sit under, carried from one stream's table to the next
     previous_audit: Table | None = None
     previous: tuple[Table, Reading] | None = None  # the last table the general reader read
+    titles: dict[int, str] = {}  # table number -> title, of the tables the general reader read
     for index, (table, decided) in enumerate(zip(doc.tables, table_layouts(doc, claimed), strict=True), start=1):
         layout, reason, header_rows = decided
         if layout == "kpi_card" or index in claimed:
@@ -277,6 +278,7 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
             layout, reason, header_rows, reading = _contest(table, index, decided, (outcome, described), context, out)
             if reading is not None:
                 previous = (table, reading)
+                titles[index] = reading.title
             out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
             continue
         out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
@@ -289,8 +291,46 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
             heading, stream = audit_names(doc, table, grid, audit_heading, previous_audit)  # type: ignore[arg-type]
             audit_heading = read_audit_table(table, index, grid, heading, out, stream)  # type: ignore[arg-type]
             previous_audit = table
+    tell_apart(out, titles)
     finish_accounting(doc, out)
     return out
+
+
+def tell_apart(out: NormalisedDocument, titles: dict[int, str]) -> None:
+    """Figures of general tables that share a measure, breakdown and period but are not the same figure.
+
+    A row label repeated in several tables (`Maintained Special School` in a table of spend and one
+    of pupils) or under several sections is split by what differs: the section, else the table's
+    title, prefixed to the breakdown. A figure printed twice with the same value (a total repeated
+    in a second block) is one figure: the second cell is cited by it, not made another row.
+    """
+    def key(o: Observation) -> tuple[str, str, str]:
+        return (o.measure_label, o.breakdown, o.period_label)
+
+    general = [o for o in out.observations if o.lineage.table_index in titles]
+    groups: dict[tuple[str, str, str], list[Observation]] = {}
+    for o in general:
+        groups.setdefault(key(o), []).append(o)
+    for same in groups.values():
+        if len(same) < 2:
+            continue
+        if len({o.section for o in same}) == len(same):
+            for o in same:
+                o.breakdown = " / ".join(p for p in (o.section, o.breakdown) if p)
+        elif len({titles[o.lineage.table_index] for o in same}) == len(same):
+            for o in same:
+                o.breakdown = " / ".join(p for p in (titles[o.lineage.table_index], o.breakdown) if p)
+    seen: dict[tuple[str, str, str], Observation] = {}
+    repeats: list[Observation] = []
+    for o in general:
+        first = seen.setdefault(key(o), o)
+        if first is not o and first.value == o.value and first.status == o.status:
+            repeats.append(o)
+    for o in repeats:
+        out.cite(o.lineage)
+    if repeats:
+        dropped = {id(o) for o in repeats}
+        out.observations = [o for o in out.observations if id(o) not in dropped]
 
 
 # Layouts whose claim is weighed against the general reader's reading of the same table.

@@ -119,6 +119,7 @@ class Reading:
     label_columns: list[int] = field(default_factory=list)
     figures: int = 0
     reason: str = ""
+    title: str = ""  # the caption or heading the table's figures are named under
 
 
 def _virtual_grid(table: Table) -> list[list[VCell]]:
@@ -527,7 +528,8 @@ def read_general(table: Table, index: int, context: Context, out: NormalisedDocu
     reading.header_rows, reading.value_columns = body, figure_cols
     reading.label_columns = [label_col] if label_col is not None else []
     reading.column_paths = [paths[c] for c in value_cols]
-    title = join_heading([grid[r][c].text for r in captions for c in range(n_cols)]) or context.title
+    title = join_heading([t for r in captions for t in _distinct_texts(grid[r])]) or context.title
+    reading.title = title
 
     # Periods down the side: the stub (a column of years, then the label column) names periods and
     # the columns do not. A stub cell printed blank repeats the one above it (`2012` over its months).
