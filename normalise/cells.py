@@ -28,9 +28,9 @@ _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A printed amount: a sign (hyphen, en dash or minus sign), a currency sign either side of it, and a
 # scale word straight after (`£100m`, `–38`, `-£1.2bn`). The value is the figure as printed.
 _AMOUNT = r"(?:[-+\u2013\u2212]\s?)?[£$€]?[-+\u2013\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:(?:m|bn|k)\b)?"
-# A cell of signs and no word or figure (`***.*`, `.........`, `..`, `:`): a marker for a figure that
-# is not available (suppressed, not computable), as statistics tables print it.
-_MARKER = re.compile(r"[^\w\s]+(?:\s+[^\w\s]+)*")
+# A cell of the signs statistics tables print for a figure that is not available (suppressed, not
+# computable): `***.*`, `.........`, `..`, `:`, `~`. Bullets and ticks are not among them.
+_MARKER = re.compile(r"[*.:~\-\u2013\u2014]+(?:\s+[*.:~\-\u2013\u2014]+)*")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TOKEN = re.compile(
     rf"""

@@ -29,7 +29,7 @@ from extractors.model import ExtractedDocument, Table, TextLine
 from normalise.accounting import finish_accounting, is_figure_cell
 from normalise.audit import is_audit_table, read_audit_table, stream_of
 from normalise.cards import Card, card_records, read_cards
-from normalise.general import Context, Reading, read_general
+from normalise.general import Context, Reading, absorb_into, read_general
 from normalise.grid import GridLayout, GridReader, find_layout, layout_name
 from normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
 from normalise.longlist import find_sides, outcome_block, read_long_list
@@ -391,26 +391,18 @@ def _contest(table: Table, index: int, decided: tuple[str, str, int], before: Be
                 o.period_label for o in general.observations):
             special_cells = -1  # figures under period headings: whatever else it is, not a long-list
         if special_cells >= general_cells:
-            absorb(out, special)
+            absorb_into(out, special)
             return layout, f"{reason} (claims {special_cells} cells; the general reader {general_cells})", \
                 header_rows, None
         reason = f"{layout} claimed it but read {max(special_cells, 0)} cells, the general reader {general_cells}"
     else:
         reason = "no specialised reader claims it"
-    absorb(out, general)
+    absorb_into(out, general)
     return "general", f"{reading.reason}; {reason}", reading.header_rows, reading
 
 
 def _is_ocr(table: Table) -> bool:
     return any(cell.confidence is not None for row in table.grid for cell in row)
-
-
-def absorb(out: NormalisedDocument, part: NormalisedDocument) -> None:
-    """Add a table's reading to the document's."""
-    for name in ("observations", "measures", "quarantine", "commentary", "benchmarks", "targets", "bands",
-                 "definitions"):
-        getattr(out, name).extend(getattr(part, name))
-    out.cited |= part.cited
 
 
 def _continued_paths(previous: tuple[Table, Reading] | None, table: Table) -> list[list[str]] | None:

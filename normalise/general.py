@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from extractors.model import Cell, Table
-from normalise.accounting import states_own_figure
+from normalise.accounting import is_figure_cell, states_own_figure
 from normalise.cells import ParseError, parse_value_cell
 from normalise.periods import Period, parse_period
 from normalise.records import Commentary, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
@@ -486,7 +486,40 @@ def _role(path: list[str]) -> str | None:
 
 
 def read_general(table: Table, index: int, context: Context, out: NormalisedDocument) -> Reading:
-    """Read one table into observations, measures, commentary and quarantine; return what was found."""
+    """Read one table into observations, measures, commentary and quarantine; return what was found.
+
+    The last reader a table meets: a figure or status it cannot place in the table's structure is
+    quarantined with that reason, so nothing in the table is lost.
+    """
+    part = NormalisedDocument()
+    reading = _read(table, index, context, part)
+    _quarantine_unplaced(table, index, reading.reason, part)
+    absorb_into(out, part)
+    return reading
+
+
+def _quarantine_unplaced(table: Table, index: int, why: str, part: NormalisedDocument) -> None:
+    placed = {(o.lineage.row_index, o.lineage.col_index) for o in part.observations}
+    placed |= {(q.lineage.row_index, q.lineage.col_index) for q in part.quarantine}
+    placed |= {(r, c) for t, r, c in part.cited if t == index}
+    cells = {id(table.grid[r][c]) for r, c in placed if 0 <= r < table.n_rows and 0 <= c < table.n_cols}
+    for r in range(table.n_rows):
+        for cell in table.distinct_cells(r):
+            if cell.row == r and id(cell) not in cells and is_figure_cell(cell.text):
+                where = Lineage(cell.page, index, r, cell.col, cell.bbox, table.engine)
+                reason = f"table {index}: outside the rows and columns read ({why})"
+                part.quarantine.append(QuarantineRow("", "", "", cell.text, reason, where))
+
+
+def absorb_into(out: NormalisedDocument, part: NormalisedDocument) -> None:
+    """Add one table's reading to the document's."""
+    for name in ("observations", "measures", "quarantine", "commentary", "benchmarks", "targets", "bands",
+                 "definitions"):
+        getattr(out, name).extend(getattr(part, name))
+    out.cited |= part.cited
+
+
+def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -> Reading:
     reading = Reading()
     grid = _virtual_grid(table)
     if not grid or not grid[0]:
