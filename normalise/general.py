@@ -553,9 +553,7 @@ def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -
         elif role == "label":
             named_label = c
     label_cols = [c for c in text_cols if c not in role_text_cols]
-    label_col = named_label if named_label is not None else max(
-        label_cols, key=lambda c: sum(len(clean_label(grid[r][c].text)) for r in range(body, len(grid))
-                                      if _anchored(grid[r][c])), default=None)
+    label_col = named_label if named_label is not None else _label_column(grid, body, label_cols, value_cols)
     year_cols = [c for c in value_cols if _years_only(grid, body, c)]
     figure_cols = [c for c in value_cols if c not in roles and c not in year_cols]
     reading.header_rows, reading.value_columns = body, figure_cols
@@ -675,6 +673,22 @@ def _label_below(grid: list[list[VCell]], r: int, label_col: int, figure_cols: l
     if any(below[c].text.strip() for c in figure_cols) or not below[label_col].text.strip():
         return ""
     return clean_label(below[label_col].text)
+
+
+def _label_column(grid: list[list[VCell]], body: int, candidates: list[int], value_cols: list[int]) -> int | None:
+    """The column naming the rows: of the text columns beside most rows of figures, the one with most text.
+
+    A column of notes beside a few rows (`Details of key movements`) names none of them.
+    """
+    rows = [r for r in range(body, len(grid)) if any(grid[r][c].kind == FIGURE for c in value_cols)]
+
+    def beside(c: int) -> int:
+        return sum(1 for r in rows if grid[r][c].text.strip())
+
+    most = max((beside(c) for c in candidates), default=0)
+    near = [c for c in candidates if beside(c) >= 0.8 * most]
+    return max(near, key=lambda c: sum(len(clean_label(grid[r][c].text)) for r in range(body, len(grid))
+                                       if _anchored(grid[r][c])), default=None)
 
 
 def _years_only(grid: list[list[VCell]], body: int, c: int) -> bool:
