@@ -24,12 +24,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
 from extractors.model import Cell, Table
 from normalise.accounting import is_figure_cell, states_own_figure
 from normalise.cells import ParseError, parse_value_cell
-from normalise.periods import Period, parse_period
+from normalise.periods import (
+    MONTHS,
+    Period,
+    is_relative_heading,
+    looks_like_period,
+    month_in_year,
+    parse_period,
+    resolve_relative,
+)
 from normalise.records import Commentary, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
 from normalise.values import CellValue, unit_from_label
 from normalise.vocab import squash, vocabulary
@@ -398,14 +405,11 @@ def split_heading(text: str, k: int, row_texts: list[str]) -> list[str]:
 
 
 def is_period_heading(text: str) -> bool:
-    from normalise import periods
-
-    if parse_period(text) is not None or periods.looks_like_period(text):
-        return True  # a period, or a part of one (`Qtr1` under `2018/19`)
-    if text.strip(" .").title() in periods.MONTHS:
-        return True  # a month under its year (`May` under `2020`)
-    relative = getattr(periods, "is_relative_heading", None)
-    return bool(relative and relative(text))
+    """A heading naming a period, a part of one (`Qtr1` under `2018/19`, `May` under `2020`), or one
+    relative to the report's date (`Latest`, `Week to Date`)."""
+    if parse_period(text) is not None or looks_like_period(text):
+        return True
+    return text.strip(" .").title() in MONTHS or is_relative_heading(text)
 
 
 def split_path(path: list[str]) -> tuple[str, str]:
@@ -424,51 +428,20 @@ def split_path(path: list[str]) -> tuple[str, str]:
 
 def _is_period_part(text: str) -> bool:
     """A quarter or month with no year of its own (`Qtr1`, `Q3`, `Quarter 2`, `Sept`)."""
-    from normalise.periods import MONTHS
-
     text = " ".join(text.split())
     return bool(re.fullmatch(r"(?:Qtr|Q|Quarter)\s*\.?\s*[1-4]", text, re.I)) or text.strip(" .").title() in MONTHS
 
 
 def resolve(label: str, report: Period | None) -> Period | None:
     """The dates of a period heading: the grammar, else a heading relative to the report's period."""
-    from normalise import periods
-
-    period = _month_under_year(label) or parse_period(label)
-    resolver = getattr(periods, "resolve_relative", None)
-    if resolver is not None and (period is None or periods.is_relative_heading(label)):
-        resolved = resolver(label, report)
+    period = month_in_year(label) or parse_period(label)
+    if period is None or is_relative_heading(label):
+        resolved = resolve_relative(label, report)
         if resolved is not None:
             return Period(label, resolved.type, resolved.start, resolved.end)
     if period is None:
         return None
     return Period(label, period.type, period.start, period.end)
-
-
-_MONTH_THEN_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.?\s+(?P<year>.+)$")
-
-
-def _month_under_year(label: str) -> Period | None:
-    """A month heading under its year (`Oct 2012` from `2012` over `Oct`, `Jan 2018/19`): that month.
-
-    Under a financial year, January to March fall in its second calendar year.
-    """
-    from normalise.periods import MONTHS, financial_year, month_end
-
-    match = _MONTH_THEN_YEAR.match(" ".join(label.split()))
-    if not match:
-        return None
-    month = MONTHS.get(match.group("month").title()) or MONTHS.get(match.group("month").title()[:3])
-    if month is None:
-        return None
-    year_text = match.group("year").strip()
-    if _is_year(year_text):
-        year = int(year_text)
-    elif (fy := financial_year(year_text)) is not None and fy[1] == year_text:
-        year = fy[0] if month >= 4 else fy[0] + 1
-    else:
-        return None
-    return Period(label, "month", date(year, month, 1), month_end(year, month))
 
 
 def _role(path: list[str]) -> str | None:

@@ -683,3 +683,27 @@ def looks_like_period(text: str) -> bool:
         return False
     period, years_only = found
     return not years_only or len(text.replace(period.label, " ", 1).split()) <= 1
+
+
+_MONTH_THEN_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.?\s+(?P<year>.+)$")
+
+
+def month_in_year(label: str) -> Period | None:
+    """A month heading under its year (`Oct 2012` from `2012` over `Oct`, `Jan 2018/19`): that month.
+
+    Under a financial year, January to March fall in its second calendar year.
+    """
+    match = _MONTH_THEN_YEAR.match(" ".join(label.split()))
+    if not match:
+        return None
+    month = MONTHS.get(match.group("month").title()) or MONTHS.get(match.group("month").title()[:3])
+    if month is None:
+        return None
+    year_text = match.group("year").strip()
+    if re.fullmatch(r"(?:19|20)\d\d", year_text):
+        year = int(year_text)
+    elif (fy := financial_year(year_text)) is not None and fy[1] == year_text:
+        year = fy[0] if month >= 4 else fy[0] + 1
+    else:
+        return None
+    return Period(label, "month", date(year, month, 1), month_end(year, month))

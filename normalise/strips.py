@@ -36,9 +36,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
-from normalise.periods import Period, add_months, month_end, months_between, parse_period
+from normalise.periods import Period, parse_period, resolve_relative
 from normalise.records import Measure, NormalisedDocument, Observation, QuarantineRow
 from normalise.rows import Piece, Row
 from normalise.targets import parse_target, target_unit, tolerance_bounds
@@ -361,21 +360,6 @@ def find_strips(rows: list[Row]) -> list[Strip]:
     return strips
 
 
-def _periods(report: Period | None) -> dict[str, tuple[str, date | None, date | None]]:
-    """(period type, start, end) of `latest` (the report's period) and `previous` (the one before)."""
-    none: tuple[str, date | None, date | None] = ("", None, None)
-    if report is None or report.start is None or report.end is None:
-        return {"latest": none, "previous": none}
-    latest = (report.type, report.start, report.end)
-    whole_months = report.start.day == 1 and report.end == month_end(report.end.year, report.end.month)
-    if not whole_months:
-        return {"latest": latest, "previous": none}
-    span = months_between(report.start, report.end)
-    before = add_months(report.start, -1)
-    previous = (report.type, add_months(report.start, -span), month_end(before.year, before.month))
-    return {"latest": latest, "previous": previous}
-
-
 def _quarantine(strip: Strip, item: Item, reason: str, out: NormalisedDocument) -> None:
     out.quarantine.append(QuarantineRow(strip.title, "", item.key, item.raw, reason, item.piece.lineage))
 
@@ -411,7 +395,8 @@ def strip_records(strip: Strip, report: Period | None, out: NormalisedDocument) 
         target.value if target else "", target_value, floor.raw if floor else "", low, high,
         page=anchor.page, table_index=anchor.table_index, row_index=anchor.row_index,
     ))
-    periods = _periods(report)
+    # `Latest` is the report's period, `Previous` the one before it (normalise.periods)
+    periods = {kind: resolve_relative(kind.title(), report) for kind in ("latest", "previous")}
     unit = (target_unit(target.value) if target else "") or unit_from_label(title) or "count"
     for kind in ("latest", "previous"):
         item = firsts.get(kind)
@@ -423,7 +408,8 @@ def strip_records(strip: Strip, report: Period | None, out: NormalisedDocument) 
                                      f" ({value.reason})", out)
             continue
         rag = item.rag or (strip.rag if kind == "latest" else "")
-        period_type, start, end = periods[kind]
+        when = periods[kind]
+        period_type, start, end = (when.type, when.start, when.end) if when else ("", None, None)
         out.observations.append(Observation(
             title, "", item.key, period_type, start, end, value.value, value.unit or unit, None, None,
             value.status, rag, item.raw, item.piece.lineage, section=strip.section, footnote=value.footnote,
