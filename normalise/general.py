@@ -285,6 +285,12 @@ def _column_paths(grid: list[list[VCell]], header: range, value_cols: list[int])
                 # within one parent's span, a block starts where the sub-headings start again
                 found = _groups([below[i] for i in run]) or []
                 blocks += [range(run.start + b.start, run.start + b.stop) for b in found]
+            # a cell of the row below spanning several columns is one block under one heading
+            spans: dict[int, list[int]] = {}
+            for i, c in enumerate(value_cols):
+                if grid[r + 1][c].source is not None and grid[r + 1][c].source.col_span > 1:
+                    spans.setdefault(id(grid[r + 1][c].source), []).append(i)
+            blocks += [range(ix[0], ix[-1] + 1) for ix in spans.values() if len(ix) > 1]
             for block in blocks:
                 cols = [value_cols[i] for i in block]
                 named = {texts[c] for c in cols if texts[c]}
@@ -574,6 +580,8 @@ def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -
                 _append_label(out, index, r - 1, label)
             elif label:
                 section, pending = label, ""
+            elif (lone := _lone_stub_text(row, label_cols)) and not pending:
+                section = lone  # a section title printed in another stub column (`Housing` under `Code`)
             _read_role_cells(row, role_text_cols, roles, label or section, index, table, out)
             continue
         if pending:
@@ -635,6 +643,13 @@ def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -
     reading.reason = (f"{len(figure_cols)} value columns under {len(header)} header rows"
                       + (", periods down the side" if down else ""))
     return reading
+
+
+def _lone_stub_text(row: list[VCell], stub_cols: list[int]) -> str:
+    """The one text of a line with nothing but that text in the stub columns."""
+    texts = {clean_label(row[c].text) for c in stub_cols if row[c].text.strip()}
+    others = [v for v in row if v.col not in stub_cols and v.text.strip()]
+    return texts.pop() if len(texts) == 1 and not others else ""
 
 
 def _label_below(grid: list[list[VCell]], r: int, label_col: int, figure_cols: list[int]) -> str:
