@@ -12,6 +12,12 @@ paragraphs, repeated headers and headings, with titles and notes trimmed (`find_
 -> column separators (`separators`), each line's cells (`pieces_of`), rows (`group_rows`), and
 rectangles with merged cells (`build_table`).
 
+Header and body: the lines from the first figure down are the body, and they decide the columns
+(a separator most body lines have a gap at stands, whatever header words cross it); the header
+lines above only say where in the body's gap the separator goes (not through a sub-heading) and
+which columns a heading spans (the columns it crosses, or a run it is centred over). Header
+headings keep their own columns, and the wrapped lines of one heading make one cell.
+
 Lengths are in ems of the words' font size where they are about text (a word space is about 0.25 em),
 so the same settings work for 6-point footnote tables and 12-point slides.
 """
@@ -44,7 +50,8 @@ TEXT_SETTINGS: dict[str, Any] = {
 }
 
 _NUMBER = re.compile(r"^[(\[]?[-+–−]?[$£€]?\d[\d.,:/–\-]*%?[)\]]?[*†‡]*$")
-_PERIOD = re.compile(r"^(\d{4}([/–-]\d{2}(\d{2})?)?|\d{2}/\d{2})$")
+# A year, a financial year, `15/16`, or a date (`31/03/2025`, `31.3.24`): a heading, not a figure.
+_PERIOD = re.compile(r"^(\d{4}([/–-]\d{2}(\d{2})?)?|\d{2}/\d{2}|\d{1,2}([./-])\d{1,2}\4\d{2}(\d{2})?)$")
 
 
 @dataclass
@@ -241,12 +248,14 @@ def separators(lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
     is a cell spanning columns, and says nothing about the separators under it: they are looked
     for again without such chunks (a merged `New contract measure` cell repeated down a table).
     """
-    # Lines of one cell (a section label, a wrapped cell, a paragraph) say nothing about columns.
+    # Lines of one cell (a section label, a wrapped cell, a paragraph) say nothing about columns,
+    # though a separator in a gap had better not cut them where it can help it.
+    soft = [(line.x0, line.x1) for line in lines if len(chunks(line, settings["chunk_gap"])) == 1]
     lines = [line for line in lines if len(chunks(line, settings["chunk_gap"])) > 1]
     if not lines:
         return []
     gap = settings["chunk_gap"]
-    first = _separators_once(lines, settings, lambda run: False)
+    first = _separators_once(lines, settings, lambda run: False, soft)
     spanning: set[int] = set()
     above: list[list[Word]] = []
     for line in lines:
@@ -263,30 +272,87 @@ def separators(lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
         above = runs
     if not spanning:
         return first
-    return _separators_once(lines, settings, lambda run: id(run) in spanning)
+    return _separators_once(lines, settings, lambda run: id(run) in spanning, soft)
 
 
-def _separators_once(lines: Sequence[Line], settings: dict[str, Any], ignore: Any) -> list[float]:
+def _first_body(lines: Sequence[Line], chunk_gap: float) -> int:
+    """Index of the first line with a figure (not a year or period label): the header is above it.
+    With no figure at all, the whole block is body (a table of words has no header to tell apart)."""
+    for i, line in enumerate(lines):
+        if any(is_figure(" ".join(w.text for w in run)) for run in chunks(line, chunk_gap)):
+            return i
+    return 0
+
+
+def _separators_once(
+    lines: Sequence[Line], settings: dict[str, Any], ignore: Any, soft: Sequence[tuple[float, float]] = ()
+) -> list[float]:
+    """Separators where the lines' gaps line up (see `separators`).
+
+    The body (lines from the first figure on) decides the columns; a header line's words across a
+    gap that the body's lines mostly have are a heading over several columns (a period centred
+    over its breakdowns), which the cells then span, not evidence against the column.
+    """
+    gap_em = settings["chunk_gap"]
     left = int(min(line.x0 for line in lines)) - 1
     right = int(max(line.x1 for line in lines)) + 2
-    across = np.zeros(right - left)
+    first_body = _first_body(lines, gap_em)
+    across = np.zeros(right - left)  # body chunks across each x
+    head_across = np.zeros(right - left)  # header chunks across each x
     support = np.zeros(right - left)
+    body_support = np.zeros(right - left)
     wide = np.zeros(right - left)
-    for line in lines:
-        runs = chunks(line, settings["chunk_gap"])
+    body_spans: list[tuple[float, float]] = []  # body chunks that count against a separator
+    head_lines: list[tuple[list[tuple[float, float]], list[tuple[float, float]]]] = []  # header: chunks, gaps
+    for i, line in enumerate(lines):
+        runs = chunks(line, gap_em)
+        count = across if i >= first_body else head_across
         for run in runs:
             if not ignore(run):
-                across[int(run[0].x0) - left + 1 : int(np.ceil(run[-1].x1)) - left] += 1
+                count[int(run[0].x0) - left + 1 : int(np.ceil(run[-1].x1)) - left] += 1
+                if i >= first_body:
+                    body_spans.append((run[0].x0, run[-1].x1))
+        if i < first_body:
+            # Its gaps, and its blank ends by an em less (a line ending a hair inside a gap has
+            # no say there: a heading centred over two columns ending near the boundary).
+            em = line.size
+            head_lines.append((
+                [(run[0].x0, run[-1].x1) for run in runs if not ignore(run)],
+                [(-np.inf, runs[0][0].x0 - em), *((a[-1].x1, b[0].x0) for a, b in itertools.pairwise(runs)),
+                 (runs[-1][-1].x1 + em, np.inf)],
+            ))
         for a, b in itertools.pairwise(runs):
             gap = slice(int(np.ceil(a[-1].x1)) - left, int(b[0].x0) - left + 1)
             support[gap] += 1
+            if i >= first_body:
+                body_support[gap] += 1
             if b[0].x0 - a[-1].x1 >= settings["wide_gap"] * b[0].size:
                 wide[gap] += 1
+    n_body = len(lines) - first_body
     tolerance = max(1, int(settings["cross_share"] * len(lines)))
-    # One line's gap is enough when it is wide and nothing crosses it (a small table: a label and
-    # a figure far apart on the only line that fills both columns).
-    evidence = (support >= settings["min_support"]) | ((wide >= 1) & (across == 0))
-    ok = evidence & (across <= tolerance) & (support > across)
+    body_tolerance = max(1, int(settings["cross_share"] * n_body))
+    # One line's gap is enough when nothing crosses it and it is wide (a small table: a label and
+    # a figure far apart on the only line that fills both columns), when the text after it starts
+    # where other lines start theirs (a year printed once at the top of its rows, beside a column
+    # of months), or when it is the only line of figures.
+    aligned = _aligned_starts(lines, left, right, settings)
+    # A table of one row has one line of figures: its gaps that no line crosses are columns.
+    alone = (body_support >= 1) & (n_body == 1)
+    evidence = (support >= settings["min_support"]) | (((wide >= 1) | aligned | alone) & (across + head_across == 0))
+    # The body's own columns: most of its lines have the gap.
+    backed = (body_support >= min(settings["min_support"], n_body)) & (body_support * 2 >= n_body) & (across == 0)
+    ok = (
+        evidence
+        & (across <= body_tolerance)
+        & (support > across)
+        & ((across + head_across <= tolerance) & (support > across + head_across) | backed)
+    )
+    last_head: list[tuple[float, float]] = []  # the sub-headings right over the body, a row of their own
+    if first_body and (
+        first_body == 1
+        or lines[first_body - 1].top - lines[first_body - 2].bottom > settings["merge_gap"] * lines[first_body - 1].size
+    ):
+        last_head = [(run[0].x0, run[-1].x1) for run in chunks(lines[first_body - 1], gap_em)]
     found: list[tuple[float, float]] = []  # (x, chunks across)
     x = 0
     while x < len(ok):
@@ -296,41 +362,141 @@ def _separators_once(lines: Sequence[Line], settings: dict[str, Any], ignore: An
         end = x
         while end + 1 < len(ok) and ok[end + 1]:
             end += 1
-        # Within the run: the fewest chunks across, then the middle of that stretch.
-        best = across[x : end + 1].min()
-        where = [i for i in range(x, end + 1) if across[i] == best]
-        start, stop = where[0], where[0]
-        while stop + 1 in where:
-            stop += 1
-        found.append((left + (start + stop) / 2, float(best)))
+        # A sub-heading right over the body standing inside the gap heads a blank column of its own
+        # (a table of one row with a blank cell): a separator each side of it.
+        lo, hi = left + x - 1.0, left + end + 1.0
+        for a, b in last_head:
+            if lo < a and b < hi:
+                found.append(_place(lo, a, body_spans, head_lines, soft))
+                lo = b
+        found.append(_place(lo, hi, body_spans, head_lines, soft))
         x = end + 1
-    return _own_starts(_one_per_gap(found, lines, settings["chunk_gap"]), lines, settings)
+    kept = _one_per_gap(found, lines, settings["chunk_gap"], first_body)
+    return _own_starts(kept, lines, settings, first_body, dict(found))
 
 
-def _own_starts(seps: list[float], lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
+def _place(
+    lo: float,
+    hi: float,
+    body: Sequence[tuple[float, float]],
+    head: Sequence[tuple[list[tuple[float, float]], list[tuple[float, float]]]],
+    soft: Sequence[tuple[float, float]] = (),
+) -> tuple[float, float]:
+    """Where in the gap lo..hi the separator goes, and what crosses it there (body chunks, plus a
+    thousandth per header line: `_one_per_gap` keeps the separator that cuts fewer body cells).
+
+    Where the fewest body chunks cross; then the fewest header lines with a word across, of those
+    with a gap of their own in lo..hi, or blank an em into it (sub-headings on either side of the
+    columns' boundary; a heading centred over both columns has no say: it spans them wherever the
+    boundary goes); then the fewest lines of one cell (`soft`: a section label); at the middle of
+    the widest such stretch (to the exact point: headings may be a fraction of a point apart).
+    """
+    body = [sp for sp in body if sp[0] < hi and lo < sp[1]]
+    # Lower header lines weigh more: the sub-headings over the body decide, headings above group them.
+    voters = [
+        (1.0 + k / len(head), spans)
+        for k, (spans, gaps) in enumerate(head)
+        if any(g0 < hi and lo < g1 for g0, g1 in gaps)
+    ]
+    soft = [g for g in soft if g[0] < hi and lo < g[1]]
+    edges = [*body, *soft, *(sp for _, spans in voters for sp in spans)]
+    points = sorted({lo, hi, *(x for a, b in edges for x in (a, b) if lo < x < hi)})
+    best: tuple[float, float, float, float] | None = None  # cost, -width, middle, crossing
+    run: list[float] = []  # the current stretch of equal cost: cost, start, end, crossing
+    for a, b in itertools.pairwise(points):
+        m = (a + b) / 2
+        cut_body = sum(1 for x0, x1 in body if x0 < m < x1)
+        cut_head = sum(weight for weight, spans in voters if any(x0 < m < x1 for x0, x1 in spans))
+        cost = 1000.0 * cut_body + cut_head + sum(1 for x0, x1 in soft if x0 < m < x1) / 1000
+        if run and run[0] == cost and run[2] == a:
+            run[2] = b
+        else:
+            run = [cost, a, b, cut_body + cut_head / 1000]
+        key = (run[0], -(run[2] - run[1]), (run[1] + run[2]) / 2, run[3])
+        if best is None or key[:2] < best[:2]:
+            best = key
+    assert best is not None
+    return best[2], best[3]
+
+
+def _aligned_starts(lines: Sequence[Line], left: int, right: int, settings: dict[str, Any]) -> np.ndarray:
+    """x positions in a gap (wider than a word space) before a chunk that starts within a point of
+    where another line starts one (min_support starts in all): a left-aligned column seen in one
+    line's gap."""
+    gap_em = settings["chunk_gap"]
+    starts = [run[0].x0 for line in lines for run in chunks(line, gap_em)]
+    out = np.zeros(right - left, dtype=bool)
+    for line in lines:
+        for a, b in itertools.pairwise(chunks(line, gap_em)):
+            if sum(1 for x in starts if abs(x - b[0].x0) <= 1.0) >= settings["min_support"]:
+                out[int(np.ceil(a[-1].x1)) - left : int(b[0].x0) - left + 1] = True
+    return out
+
+
+def _own_starts(
+    seps: list[float],
+    lines: Sequence[Line],
+    settings: dict[str, Any],
+    first_body: int = 0,
+    crossing: dict[float, float] | None = None,
+) -> list[float]:
     """Drop a separator whose column on its right starts no text of its own in min_support lines:
-    it only cuts the tails of long cells of the column on its left."""
+    it only cuts the tails of long cells of the column on its left.
+
+    Under a header (lines above `first_body`) one of those lines must be a body line or the header
+    line right over the body: a column of the upper header alone is no column (the gaps of a
+    justified heading, `for Sale   to`, or a heading beside a figure's minus sign). Of its two
+    separators the one across more text goes (`crossing`: body chunks, and a thousandth per header
+    chunk), the left one when they cut alike. A table of one row needs no second line."""
     gap = settings["chunk_gap"]
-    starts = [run[0].x0 for line in lines for run in chunks(line, gap)]
+    crossing = crossing or {}
+    starts = [(run[0].x0, i >= first_body) for i, line in enumerate(lines) for run in chunks(line, gap)]
+    # A body cell starts in the column its first character or so is in (as `_piece` places it).
+    body_starts = [
+        min(run[0].x0 + 0.5 * run[0].size, (run[0].x0 + run[0].x1) / 2)
+        for line in lines[first_body:]
+        for run in chunks(line, gap)
+    ]
+    # The sub-headings right over the body name its columns, blank ones too (a table of one row).
+    last_head = [run[0].x0 for run in chunks(lines[first_body - 1], gap)] if first_body else []
     kept = list(seps)
     changed = True
     while changed:
         changed = False
         for i, s in enumerate(kept):
             right = kept[i + 1] if i + 1 < len(kept) else float("inf")
-            if sum(1 for x in starts if s < x < right) < settings["min_support"]:
+            own = [body for x, body in starts if s < x < right]
+            # (a table of one row: its one line of figures is enough, or the sub-heading over a blank)
+            single = len(lines) - first_body == 1 and (any(own) or any(s < x < right for x in last_head))
+            if len(own) < settings["min_support"] and not single:
                 del kept[i]
-                changed = True
-                break
+            elif first_body and not any(s < x < right for x in body_starts + last_head):
+                worse = i + 1 < len(kept) and crossing.get(kept[i + 1], 0.0) > crossing.get(s, 0.0)
+                del kept[i + 1 if worse else i]
+            else:
+                continue
+            changed = True
+            break
     return kept
 
 
-def _one_per_gap(found: list[tuple[float, float]], lines: Sequence[Line], chunk_gap: float) -> list[float]:
-    """Two separators with no cell text between them split one gap: keep the one fewer words cross."""
-    starts_ends = [(run[0].x0, run[-1].x1) for line in lines for run in chunks(line, chunk_gap)]
+def _one_per_gap(
+    found: list[tuple[float, float]], lines: Sequence[Line], chunk_gap: float, first_body: int = 0
+) -> list[float]:
+    """Two separators with no cell text between them split one gap: keep the one fewer words cross.
+
+    Under a header, when one of them cuts a body cell, only body text between them counts: a
+    heading in the gap is no cell (`2019` centred over its columns, beside a figure's `£` sign)."""
+    def ends(rows: Sequence[Line]) -> list[tuple[float, float]]:
+        return [(run[0].x0, run[-1].x1) for line in rows for run in chunks(line, chunk_gap)]
+
+    everything, body = ends(lines), ends(lines[first_body:])
     out: list[tuple[float, float]] = []
     for x, crossing in found:
-        if out and not any(out[-1][0] <= a and b <= x for a, b in starts_ends):
+        between = everything
+        if out and first_body and max(crossing, out[-1][1]) >= 1:
+            between = body
+        if out and not any(out[-1][0] <= a and b <= x for a, b in between):
             if crossing < out[-1][1]:
                 out[-1] = (x, crossing)
             continue
@@ -356,9 +522,10 @@ def pieces_of(line: Line, seps: Sequence[float], chunk_gap: float) -> list[Piece
 
 
 def _piece(words: list[Word], seps: Sequence[float]) -> Piece:
-    # A word reaching a separator by less than a character still belongs to its own column.
-    first = _column(words[0].x0 + 0.5 * words[0].size, seps)
-    last = _column(words[-1].x1 - 0.5 * words[-1].size, seps)
+    # A word reaching a separator by less than a character still belongs to its own column (a
+    # word shorter than that by its middle: `-`).
+    first = _column(min(words[0].x0 + 0.5 * words[0].size, (words[0].x0 + words[0].x1) / 2), seps)
+    last = _column(max(words[-1].x1 - 0.5 * words[-1].size, (words[-1].x0 + words[-1].x1) / 2), seps)
     return Piece(words, first, max(first, last))
 
 
@@ -485,7 +652,10 @@ def _trim(block: list[Line], settings: dict[str, Any], bands: Sequence[BBox]) ->
             not _multi(first, settings)
             and not _on_band(first, block, bands)
             and not _group_header(block, seps, settings)
-        ) or (_multi(first, settings) and (not _aligned(first, seps, settings) or _titled(first, seps, settings))):
+        ) or (
+            _multi(first, settings)
+            and (not _aligned(first, seps, settings) or _titled(first, seps, settings, block[1:]))
+        ):
             block = block[1:]
         elif not _multi(last, settings) and not _on_band(last, block, bands) and not _wraps(block, seps, settings):
             block = block[:-1]
@@ -496,26 +666,95 @@ def _trim(block: list[Line], settings: dict[str, Any], bands: Sequence[BBox]) ->
 
 def _group_header(block: list[Line], seps: Sequence[float], settings: dict[str, Any]) -> bool:
     """Is the block's first line (one cell) a header over a group of columns (`Latest statistics`
-    over `Birmingham SN National`): a few words right of the first column, close above a header line?"""
+    over `Birmingham SN National`): right of the first column, close above a header line, and a few
+    words or centred over a run of the columns below? Its wrapped lines may come between, and it
+    may head another such heading (those two in the header's own size)."""
     if len(block) < 2 or not seps:
         return False
-    first, nxt = block[0], block[1]
-    return (
+    first = block[0]
+    k = 1  # past the heading's own wrapped lines: one cell each, close under it, within its width
+    while (
+        k < len(block) - 1
+        and not _multi(block[k], settings)
+        and block[k].top - block[k - 1].bottom <= settings["merge_gap"] * first.size
+        and first.x0 - first.size <= block[k].x0
+        and block[k].x1 <= first.x1 + first.size
+    ):
+        k += 1
+    nxt = block[k]
+    if not (
         first.x0 > seps[0]
         and first.x1 <= max(ln.x1 for ln in block[1:]) + first.size
-        and len(first.words) < settings["prose_words"]
-        and nxt.top - first.bottom <= first.size
-        and _multi(nxt, settings)
+        and nxt.top - block[k - 1].bottom <= 1.05 * first.size
         and not _has_number(nxt, settings)
-    )
+    ):
+        return False
+    if k == 1 and len(first.words) < settings["prose_words"] and _multi(nxt, settings):
+        return True
+    # Stacked or long headings: in the header's own size (a title over the table is bigger).
+    if abs(first.size - nxt.size) > 0.1 * nxt.size:
+        return False
+    if not _multi(nxt, settings):  # a heading over a heading over the columns (`2022` over `Jan`)
+        return len(first.words) < settings["prose_words"] and _group_header(block[k:], seps, settings)
+    extent = _column_extents(block[k:], seps, settings["chunk_gap"])
+    return _centred_over(first.x0, first.x1, first.size, seps, extent)
 
 
-def _titled(line: Line, seps: Sequence[float], settings: dict[str, Any]) -> bool:
-    """A title line (`Table 2.   Actual and projected numbers for ...`): a sentence across columns."""
+def _titled(line: Line, seps: Sequence[float], settings: dict[str, Any], below: Sequence[Line] = ()) -> bool:
+    """A title line (`Table 2.   Actual and projected numbers for ...`): a sentence across columns.
+
+    Not a heading centred over a run of the columns below (`Number of cases resolved in the agreed
+    timescale` over its breakdowns): a title is set from the left, whatever columns it runs over.
+    """
+    extent = _column_extents(below, seps, settings["chunk_gap"])
+    wrapped = [
+        ln for ln in below[:1]
+        if not _multi(ln, settings) and ln.top - line.bottom <= settings["merge_gap"] * line.size
+    ]
     return any(
-        len(run) >= settings["prose_words"] and any(run[0].x0 < s < run[-1].x1 for s in seps)
+        len(run) >= settings["prose_words"]
+        and any(run[0].x0 < s < run[-1].x1 for s in seps)
+        and not (
+            _centred_over(run[0].x0, run[-1].x1, run[0].size, seps, extent)
+            # its wrapped rest, if any, centred under it too (a title's is set from the left)
+            and all(
+                abs((ln.x0 + ln.x1) / 2 - (run[0].x0 + run[-1].x1) / 2) <= ln.size
+                for ln in wrapped
+                if run[0].x0 - ln.size <= ln.x0 and ln.x1 <= run[-1].x1 + ln.size
+            )
+        )
         for run in chunks(line, settings["chunk_gap"])
     )
+
+
+def _column_extents(lines: Sequence[Line], seps: Sequence[float], chunk_gap: float) -> dict[int, tuple[float, float]]:
+    """Per column, the left and right edges of the text inside it (chunks across a separator left out)."""
+    extent: dict[int, tuple[float, float]] = {}
+    for line in lines:
+        for run in chunks(line, chunk_gap):
+            x0, x1 = run[0].x0, run[-1].x1
+            if any(x0 < s < x1 for s in seps):
+                continue
+            col = _column(x0, seps)
+            a, b = extent.get(col, (x0, x1))
+            extent[col] = (min(a, x0), max(b, x1))
+    return extent
+
+
+def _centred_over(
+    x0: float, x1: float, em: float, seps: Sequence[float], extent: dict[int, tuple[float, float]]
+) -> bool:
+    """Is the text x0..x1 centred over the text of a run of columns round the ones it touches (a
+    column or two more on either side: a heading may be narrower than its columns)? Not the first
+    column's: a heading groups columns right of the row labels (a title is centred over them all)."""
+    a, b = _column(x0, seps), _column(x1, seps)
+    mid = (x0 + x1) / 2
+    for lo, hi in itertools.product(range(a, a - 3, -1), range(b, b + 3)):
+        if lo >= 1 and lo in extent and hi in extent and lo < hi:
+            left, right = extent[lo][0], extent[hi][1]
+            if abs(mid - (left + right) / 2) <= 0.03 * (right - left) + 0.5 * em:
+                return True
+    return False
 
 
 def _aligned(line: Line, seps: Sequence[float], settings: dict[str, Any]) -> bool:
@@ -556,8 +795,13 @@ def find_blocks(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBo
         width = max(ln.x1 for ln in region) - min(ln.x0 for ln in region)
         part: list[Line] = []
         prose_run = 0
-        for line in region:
-            prose_run = prose_run + 1 if _is_prose_line(line, width, settings) else 0
+        for k, line in enumerate(region):
+            if not _is_prose_line(line, width, settings):
+                prose_run = 0
+            elif prose_run and line.x0 <= region[k - 1].x0 + line.size:
+                prose_run += 1  # the paragraph's next line: from its left edge, left of an indent
+            else:
+                prose_run = 1  # a title over a heading set further right is no paragraph
             if prose_run >= 2:  # a paragraph between two tables ends the first
                 parts.append(part[:-1])
                 part = []
@@ -584,7 +828,8 @@ def is_number(text: str) -> bool:
 
 
 def is_figure(text: str) -> bool:
-    """A number that is not a year or a period label (`2014/15`, `15/16`, `2009`): body, not header."""
+    """A number that is not a year, a period label or a date (`2014/15`, `15/16`, `2009`, `31.3.24`):
+    body, not header."""
     return is_number(text) and not _PERIOD.match(text.strip())
 
 
@@ -774,23 +1019,27 @@ def build_table(block: list[Line], settings: dict[str, Any], bands: Sequence[BBo
     used = {c for _, pieces in piece_lines for p in pieces for c in range(p.first_col, p.last_col + 1)}
     if len(used) < settings["min_cols"]:
         return None
-    _widen_centred_headers(piece_lines, n_cols)
+    _widen_centred_headers(piece_lines, n_cols, settings)
     rows = group_rows(piece_lines, settings)
     if len(rows) < settings["min_rows"]:
         return None
     prose = _prose_share(rows, settings["prose_words"])
 
-    left = min(line.x0 for line in block) - 1.0
-    right = max(line.x1 for line in block) + 1.0
-    xs = [left, *seps, right]
+    # The outer columns as wide as their text and a cell's padding (an em), as their neighbours are
+    # to the separators: a line of a centred heading ending short of the edge is no broken word.
+    em = median(line.size for line in block)
+    left = min(line.x0 for line in block) - em
+    right = max(line.x1 for line in block) + em
+    xs = [left, *_fit_pieces(seps, [p for _, pieces in piece_lines for p in pieces]), right]
     ys = [rows[0].top - 1.0]
     for a, b in itertools.pairwise(rows):
         ys.append((a.bottom + b.top) / 2)
     ys.append(rows[-1].bottom + 1.0)
     rects: list[BBox] = []
     covered = {(r, c) for k, row in enumerate(rows) for c, end in row.down.items() for r in range(k + 1, end + 1)}
+    first_body = next((r for r, row in enumerate(rows) if any(is_figure(p.text) for p in row.pieces())), 0)
     for r, row in enumerate(rows):
-        for first, last in _row_spans(row, n_cols, _is_section(row, rows, bands)):
+        for first, last in _row_spans(row, n_cols, _is_section(row, rows, bands), r < first_body):
             if (r, first) in covered:
                 continue
             end = row.down.get(first, r) if first == last else r
@@ -799,42 +1048,100 @@ def build_table(block: list[Line], settings: dict[str, Any], bands: Sequence[BBo
     return TextTable(rects, bbox, len(rows), n_cols, prose)
 
 
-def _widen_centred_headers(piece_lines: list[tuple[Line, list[Piece]]], n_cols: int) -> None:
+def _fit_pieces(seps: Sequence[float], pieces: Sequence[Piece]) -> list[float]:
+    """Separators moved, where they can be, so that every one-column piece lies in its column (to
+    half a point, as `geometry.cut_words` judges a grid): a piece let into its column by a fraction
+    of a character (`NFHS-2 (1998-99)` by its `)`) keeps it, if no piece of the next column starts
+    there."""
+    out = list(seps)
+    for k, s in enumerate(seps):
+        lo = max((p.x1 - 0.5 for p in pieces if p.first_col == p.last_col == k), default=-np.inf)
+        hi = min((p.x0 + 0.5 for p in pieces if p.first_col == p.last_col == k + 1), default=np.inf)
+        if lo < hi and not lo < s < hi and np.isfinite(lo) and np.isfinite(hi):
+            out[k] = min(max((lo + hi) / 2, out[k - 1] if k else -np.inf), seps[k + 1] if k + 1 < len(seps) else np.inf)
+    return out
+
+
+def _widen_centred_headers(piece_lines: list[tuple[Line, list[Piece]]], n_cols: int, settings: dict[str, Any]) -> None:
     """A header centred over several columns (`Thresholds` over `RI Good Outs.`) spans them.
 
-    Only in the header (lines above the first figure): a header wider than the content of the
-    columns it touches, with empty neighbours on its line, centred over the content of a run of
-    columns that the header lines below fill.
+    Only in the header (lines above the first figure), bottom up: a heading with empty neighbours
+    on its line, centred over the content of a run of columns that the header lines below fill,
+    of the same kind as its own (figures or labels), cutting no sub-heading below it in two (see
+    `_centred_span`). A wrapped line of a heading spans what its first line spans; the first line
+    of a heading wrapped within its column (`Any` / `modern` / `method`) heads that column alone.
     """
     first_body = next(
         (i for i, (_, pieces) in enumerate(piece_lines) if any(is_figure(p.text) for p in pieces)), len(piece_lines)
     )
     extent: dict[int, tuple[float, float]] = {}
+    kinds: dict[int, list[bool]] = {}
     for _, pieces in piece_lines[first_body:]:
         for p in pieces:
             if p.first_col == p.last_col:
                 a, b = extent.get(p.first_col, (p.x0, p.x1))
                 extent[p.first_col] = (min(a, p.x0), max(b, p.x1))
-    for i, (_, pieces) in enumerate(piece_lines[: min(first_body, len(piece_lines) - 1)]):
+                kinds.setdefault(p.first_col, []).append(is_number(p.text))
+    # Columns of figures: a heading over some of them spans no column of labels beside them.
+    figures = {c for c, said in kinds.items() if 2 * sum(said) >= len(said)}
+    # A column blank in the body (a table of one row) is as wide as its sub-heading, and of figures
+    # beside figures.
+    if first_body:
+        for p in piece_lines[first_body - 1][1]:
+            if p.first_col == p.last_col and p.first_col not in extent:
+                extent[p.first_col] = (p.x0, p.x1)
+                if {p.first_col - 1, p.first_col + 1} & figures:
+                    figures.add(p.first_col)
+    # Bottom up: a heading is placed over its sub-headings once they are placed over theirs.
+    for i in range(min(first_body, len(piece_lines) - 1) - 1, -1, -1):
+        pieces = piece_lines[i][1]
         below = {
             c for _, more in piece_lines[i + 1 : first_body] for p in more for c in range(p.first_col, p.last_col + 1)
         }
+        after = piece_lines[i + 1][1]
+        line = piece_lines[i][0]
+        above = piece_lines[i - 1] if i else None
+        close = above is not None and line.top - above[0].bottom <= settings["merge_gap"] * line.size
+        nxt = piece_lines[i + 1][0]
+        tight = nxt.top - line.bottom <= settings["merge_gap"] * line.size
         for p in pieces:
+            if close and any(q.x0 < p.x1 and p.x0 < q.x1 for q in above[1]):  # type: ignore[index]
+                continue  # a wrapped line of the heading above: it spans what that spans
+            if tight and p.first_col == p.last_col and any(q.x0 < p.x1 and p.x0 < q.x1 for q in after):
+                continue  # the first line of a heading wrapped in its column (`Any` / `modern` / `method`)
             others = {c for q in pieces if q is not p for c in range(q.first_col, q.last_col + 1)}
-            best = _centred_span(p, others, below, extent, n_cols)
+            same = figures if p.first_col in figures else set(extent) - figures
+            best = _centred_span(p, others | (set(extent) - same), below, extent, n_cols, after)
             if best:
                 p.first_col, p.last_col = best
 
 
 def _centred_span(
-    p: Piece, taken: set[int], below: set[int], extent: dict[int, tuple[float, float]], n_cols: int
+    p: Piece,
+    taken: set[int],
+    below: set[int],
+    extent: dict[int, tuple[float, float]],
+    n_cols: int,
+    after: Sequence[Piece] = (),
 ) -> tuple[int, int] | None:
-    """The widest run of columns round p's own, free on p's line and filled below, that p is centred over."""
+    """The run of columns round p's own, free on p's line and filled below, that p is centred over.
+
+    Headings nest: the run cuts no sub-heading of the next line (`after`, placed already) in two.
+    A heading no wider than its column must have sub-headings under both ends of the run on the
+    next line, and be centred over the run rather than over its column, or group two sub-headings
+    or more (`Mar` over `Male Female`; `2017` centred over `Oct Nov Dec` is centred over `Nov` too).
+    Of concentric runs the best centred wins, the wider when they are about as well centred
+    (`Thresholds` over `RI Good Outs.` is centred over `Good` alone too).
+    """
     em = p.words[0].size
     own = p.first_col
-    if p.last_col == own and (own not in extent or p.x1 - p.x0 <= extent[own][1] - extent[own][0] + 0.5 * em):
-        return None  # no wider than the column it heads
+    mid = (p.x0 + p.x1) / 2
+    narrow = p.last_col == own and (own not in extent or p.x1 - p.x0 <= extent[own][1] - extent[own][0] + 0.5 * em)
+    if narrow and own not in extent:
+        return None
+    own_error = abs(mid - (extent[own][0] + extent[own][1]) / 2) if narrow else float("inf")
     best: tuple[int, int] | None = None
+    best_error = float("inf")
     for a in range(p.first_col, -1, -1):
         if a < p.first_col and (a in taken or a not in extent):
             break
@@ -846,18 +1153,48 @@ def _centred_span(
             if a not in extent or b not in extent:
                 continue
             left, right = extent[a][0], extent[b][1]
-            centred = abs((p.x0 + p.x1) / 2 - (left + right) / 2) <= 0.03 * (right - left) + 0.5 * em
-            if centred and (best is None or b - a > best[1] - best[0]):
-                best = (a, b)
+            error = abs(mid - (left + right) / 2)
+            if error > 0.03 * (right - left) + 0.5 * em:
+                continue
+            if narrow and not (_sub_headed(a, b, after) and (error < own_error - 0.5 * em or _grouping(a, b, after))):
+                continue
+            if any(q.first_col < a <= q.last_col or q.first_col <= b < q.last_col for q in after):
+                continue
+            if (
+                best is None
+                or error < best_error - 0.25 * em
+                or (error <= best_error + 0.25 * em and b - a > best[1] - best[0])
+            ):
+                best, best_error = (a, b), min(error, best_error)
     return best
 
 
-def _row_spans(row: Row, n_cols: int, section: bool = False) -> list[tuple[int, int]]:
+def _sub_headed(a: int, b: int, line: Sequence[Piece]) -> bool:
+    """Does the line hold a piece under each end of the run a..b, none of them reaching outside?"""
+    inside = [q for q in line if q.last_col >= a and q.first_col <= b]
+    filled = {c for q in inside for c in range(q.first_col, q.last_col + 1)}
+    return all(a <= q.first_col and q.last_col <= b for q in inside) and {a, b} <= filled
+
+
+def _grouping(a: int, b: int, line: Sequence[Piece]) -> bool:
+    """Are there two headings or more on the line under the run a..b (it groups them)?"""
+    return sum(1 for q in line if a <= q.first_col and q.last_col <= b) >= 2
+
+
+def _row_spans(row: Row, n_cols: int, section: bool = False, header: bool = False) -> list[tuple[int, int]]:
     """Column ranges of the row's cells: spanning pieces merged; a section or title row (a lone
     label across several columns, or marked as one by `section`) is one cell across the table, as
-    a ruled table prints it."""
+    a ruled table prints it.
+
+    In the header (rows above the first figure) a heading keeps its own columns, alone on its row
+    or not (`2022-23` over its quarters, not over the Target column beside them; a lone line from
+    the first column is the table's title), and the lines of a heading wrapped over several
+    columns are one cell over all the columns any of them crosses.
+    """
     pieces = row.pieces()
     lone = len(row.lines) == 1 and len(pieces) == 1
+    if header and not (lone and pieces[0].first_col == 0):
+        return _header_spans(pieces, n_cols)
     if lone and (section or pieces[0].last_col > pieces[0].first_col):
         first = pieces[0].first_col
         return [(0, n_cols - 1)] if first == 0 else [(0, first - 1), (first, n_cols - 1)]
@@ -879,9 +1216,28 @@ def _row_spans(row: Row, n_cols: int, section: bool = False) -> list[tuple[int, 
             for c in cols:
                 owner[c] = piece.first_col
             claimed |= cols
+    return _spans_of(owner)
+
+
+def _header_spans(pieces: list[Piece], n_cols: int) -> list[tuple[int, int]]:
+    """A header row's cells: pieces whose columns overlap, on one line or several, are one cell."""
+    owner = list(range(n_cols))
+    groups: list[tuple[int, int]] = []
+    for piece in sorted(pieces, key=lambda p: p.first_col):
+        if groups and piece.first_col <= groups[-1][1]:
+            groups[-1] = (groups[-1][0], max(groups[-1][1], piece.last_col))
+        else:
+            groups.append((piece.first_col, piece.last_col))
+    for first, last in groups:
+        for c in range(first, last + 1):
+            owner[c] = first
+    return _spans_of(owner)
+
+
+def _spans_of(owner: list[int]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for c in range(n_cols):
-        if spans and owner[c] == spans[-1][0]:
+    for c, o in enumerate(owner):
+        if spans and o == spans[-1][0]:
             spans[-1] = (spans[-1][0], c)
         else:
             spans.append((c, c))
