@@ -279,7 +279,8 @@ def _column_paths(grid: list[list[VCell]], header: range, value_cols: list[int])
     for r in header:
         texts = {c: grid[r][c].text.strip() for c in value_cols}
         if r < last:
-            below = [grid[r + 1][c].text.strip() for c in value_cols]
+            # a cell spanning several columns is one sub-heading, not one per column
+            below = [grid[r + 1][c].text.strip() if _anchored(grid[r + 1][c]) else "" for c in value_cols]
             blocks: list[range] = []
             for run in _runs(value_cols, paths):
                 # within one parent's span, a block starts where the sub-headings start again
