@@ -609,7 +609,10 @@ def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -
                 period_label, breakdown = split_path(paths[c])
                 measure_label = measure
             period = resolve(period_label, context.report) if period_label else None
-            if period is None and not period_label:
+            if period is None and not period_label and paths[c]:
+                # A headed column (`Budget`, `Forecast`) of a table that states no period is for the
+                # period of its title, else of the report. A column with no heading at all (page
+                # numbers in a list of contents) names nothing to date.
                 period = _fallback_period(title, context.report)
                 period_label = period.label if period is not None else ""
             if v.kind == EMPTY:
