@@ -16,7 +16,10 @@ Header and body: the lines from the first figure down are the body, and they dec
 (a separator most body lines have a gap at stands, whatever header words cross it); the header
 lines above only say where in the body's gap the separator goes (not through a sub-heading) and
 which columns a heading spans (the columns it crosses, or a run it is centred over). Header
-headings keep their own columns, and the wrapped lines of one heading make one cell.
+headings keep their own columns, and the wrapped lines of one heading make one cell. A heading in
+the body's gap is a blank column's only when the figures beside it have headings of their own (a
+sub-heading centred over narrow figures set to the right stands beside them), and a line of
+headings centred over the body's columns is header, not a title.
 
 Lengths are in ems of the words' font size where they are about text (a word space is about 0.25 em),
 so the same settings work for 6-point footnote tables and 12-point slides.
@@ -354,6 +357,7 @@ def _separators_once(
     ):
         last_head = [(run[0].x0, run[-1].x1) for run in chunks(lines[first_body - 1], gap_em)]
     found: list[tuple[float, float]] = []  # (x, chunks across)
+    gaps: list[tuple[float, float]] = []
     x = 0
     while x < len(ok):
         if not ok[x]:
@@ -362,17 +366,40 @@ def _separators_once(
         end = x
         while end + 1 < len(ok) and ok[end + 1]:
             end += 1
-        # A sub-heading right over the body standing inside the gap heads a blank column of its own
-        # (a table of one row with a blank cell): a separator each side of it.
-        lo, hi = left + x - 1.0, left + end + 1.0
-        for a, b in last_head:
-            if lo < a and b < hi:
-                found.append(_place(lo, a, body_spans, head_lines, soft))
-                lo = b
-        found.append(_place(lo, hi, body_spans, head_lines, soft))
+        gaps.append((left + x - 1.0, left + end + 1.0))
         x = end + 1
+    for k, (lo, hi) in enumerate(gaps):
+        # A sub-heading right over the body standing inside the gap heads a blank column of its own
+        # (a table of one row with a blank cell): a separator each side of it. Unless the body's
+        # column beside the gap has no sub-heading over its text: a heading centred over a narrow
+        # column of figures set to the right stands beside them, and heads them.
+        inside = [(a, b) for a, b in last_head if lo < a and b < hi]
+        if inside and not _headed(body_spans, last_head, hi - 1.0, gaps[k + 1][0] if k + 1 < len(gaps) else np.inf):
+            inside = inside[:-1]
+        if inside and not _headed(body_spans, last_head, gaps[k - 1][1] if k else -np.inf, lo + 1.0, right_side=False):
+            inside = inside[1:]
+        for a, b in inside:
+            found.append(_place(lo, a, body_spans, head_lines, soft))
+            lo = b
+        found.append(_place(lo, hi, body_spans, head_lines, soft))
     kept = _one_per_gap(found, lines, settings["chunk_gap"], first_body)
     return _own_starts(kept, lines, settings, first_body, dict(found))
+
+
+def _headed(
+    body: Sequence[tuple[float, float]],
+    head: Sequence[tuple[float, float]],
+    lo: float,
+    hi: float,
+    right_side: bool = True,
+) -> bool:
+    """Does a sub-heading stand over the body text of the column between lo and hi (by its start,
+    or by its end when `right_side` is False)? A column with no body text there needs none."""
+    text = [(a, b) for a, b in body if lo <= (a if right_side else b) <= hi]
+    if not text:
+        return True
+    x0, x1 = min(a for a, _ in text), max(b for _, b in text)
+    return any(a < x1 and x0 < b for a, b in head)
 
 
 def _place(
@@ -392,9 +419,10 @@ def _place(
     the widest such stretch (to the exact point: headings may be a fraction of a point apart).
     """
     body = [sp for sp in body if sp[0] < hi and lo < sp[1]]
-    # Lower header lines weigh more: the sub-headings over the body decide, headings above group them.
+    # Lower header lines weigh more: the sub-headings right over the body decide (a separator cuts
+    # none of them where it can help it), headings above group them.
     voters = [
-        (1.0 + k / len(head), spans)
+        (100.0 if k == len(head) - 1 else 1.0 + k / len(head), spans)
         for k, (spans, gaps) in enumerate(head)
         if any(g0 < hi and lo < g1 for g0, g1 in gaps)
     ]
@@ -486,14 +514,17 @@ def _one_per_gap(
     """Two separators with no cell text between them split one gap: keep the one fewer words cross.
 
     Under a header, when one of them cuts a body cell, only body text between them counts: a
-    heading in the gap is no cell (`2019` centred over its columns, beside a figure's `£` sign)."""
+    heading in the gap is no cell (`2019` centred over its columns, beside a figure's `£` sign).
+    Otherwise body text and the sub-headings right over the body count: a group heading above them
+    (`Total` over its periods) is no column of its own."""
     def ends(rows: Sequence[Line]) -> list[tuple[float, float]]:
         return [(run[0].x0, run[-1].x1) for line in rows for run in chunks(line, chunk_gap)]
 
     everything, body = ends(lines), ends(lines[first_body:])
+    near = ends(lines[first_body - 1 :]) if first_body else everything
     out: list[tuple[float, float]] = []
     for x, crossing in found:
-        between = everything
+        between = near
         if out and first_body and max(crossing, out[-1][1]) >= 1:
             between = body
         if out and not any(out[-1][0] <= a and b <= x for a, b in between):
@@ -672,13 +703,16 @@ def _group_header(block: list[Line], seps: Sequence[float], settings: dict[str, 
     if len(block) < 2 or not seps:
         return False
     first = block[0]
-    k = 1  # past the heading's own wrapped lines: one cell each, close under it, within its width
+    k = 1  # past the heading's own wrapped lines: one cell each, close under it, within its width or centred
     while (
         k < len(block) - 1
         and not _multi(block[k], settings)
         and block[k].top - block[k - 1].bottom <= settings["merge_gap"] * first.size
-        and first.x0 - first.size <= block[k].x0
-        and block[k].x1 <= first.x1 + first.size
+        and (
+            (first.x0 - first.size <= block[k].x0 and block[k].x1 <= first.x1 + first.size)
+            # or centred under it: a centred heading's next line may be the wider one
+            or abs((block[k].x0 + block[k].x1) / 2 - (first.x0 + first.x1) / 2) <= first.size
+        )
     ):
         k += 1
     nxt = block[k]
@@ -697,7 +731,7 @@ def _group_header(block: list[Line], seps: Sequence[float], settings: dict[str, 
     if not _multi(nxt, settings):  # a heading over a heading over the columns (`2022` over `Jan`)
         return len(first.words) < settings["prose_words"] and _group_header(block[k:], seps, settings)
     extent = _column_extents(block[k:], seps, settings["chunk_gap"])
-    return _centred_over(first.x0, first.x1, first.size, seps, extent)
+    return _centred_over(first.x0, first.x1, first.size, seps, extent, max(ln.x1 for ln in block[k:]))
 
 
 def _titled(line: Line, seps: Sequence[float], settings: dict[str, Any], below: Sequence[Line] = ()) -> bool:
@@ -707,6 +741,7 @@ def _titled(line: Line, seps: Sequence[float], settings: dict[str, Any], below: 
     timescale` over its breakdowns): a title is set from the left, whatever columns it runs over.
     """
     extent = _column_extents(below, seps, settings["chunk_gap"])
+    right = max((ln.x1 for ln in below), default=line.x1)
     wrapped = [
         ln for ln in below[:1]
         if not _multi(ln, settings) and ln.top - line.bottom <= settings["merge_gap"] * line.size
@@ -715,7 +750,7 @@ def _titled(line: Line, seps: Sequence[float], settings: dict[str, Any], below: 
         len(run) >= settings["prose_words"]
         and any(run[0].x0 < s < run[-1].x1 for s in seps)
         and not (
-            _centred_over(run[0].x0, run[-1].x1, run[0].size, seps, extent)
+            _centred_over(run[0].x0, run[-1].x1, run[0].size, seps, extent, right)
             # its wrapped rest, if any, centred under it too (a title's is set from the left)
             and all(
                 abs((ln.x0 + ln.x1) / 2 - (run[0].x0 + run[-1].x1) / 2) <= ln.size
@@ -742,17 +777,30 @@ def _column_extents(lines: Sequence[Line], seps: Sequence[float], chunk_gap: flo
 
 
 def _centred_over(
-    x0: float, x1: float, em: float, seps: Sequence[float], extent: dict[int, tuple[float, float]]
+    x0: float,
+    x1: float,
+    em: float,
+    seps: Sequence[float],
+    extent: dict[int, tuple[float, float]],
+    right_edge: float | None = None,
 ) -> bool:
     """Is the text x0..x1 centred over the text of a run of columns round the ones it touches (a
     column or two more on either side: a heading may be narrower than its columns)? Not the first
-    column's: a heading groups columns right of the row labels (a title is centred over them all)."""
+    column's: a heading groups columns right of the row labels (a title is centred over them all).
+
+    Or centred over the columns themselves, from separator to separator (to `right_edge`, the
+    text's right edge, for the last column): a heading centred on its cells over figures set
+    to the right and sub-headings centred (`Total value of licences closed` over `Male Female`)."""
     a, b = _column(x0, seps), _column(x1, seps)
     mid = (x0 + x1) / 2
     for lo, hi in itertools.product(range(a, a - 3, -1), range(b, b + 3)):
         if lo >= 1 and lo in extent and hi in extent and lo < hi:
             left, right = extent[lo][0], extent[hi][1]
             if abs(mid - (left + right) / 2) <= 0.03 * (right - left) + 0.5 * em:
+                return True
+            box_left, box_right = seps[lo - 1], seps[hi] if hi < len(seps) else right_edge
+            width = box_right - box_left if box_right is not None else 0.0
+            if box_right is not None and abs(mid - (box_left + box_right) / 2) <= 0.03 * width + 0.5 * em:
                 return True
     return False
 
@@ -792,11 +840,14 @@ def find_blocks(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBo
             regions.append([line])
     parts: list[list[Line]] = []
     for region in regions:
-        width = max(ln.x1 for ln in region) - min(ln.x0 for ln in region)
+        left = min(ln.x0 for ln in region)
+        width = max(ln.x1 for ln in region) - left
         part: list[Line] = []
         prose_run = 0
         for k, line in enumerate(region):
-            if not _is_prose_line(line, width, settings):
+            # a paragraph starts at the region's left edge (or an indent); lines set well in from
+            # it (a heading centred over columns, wrapped) are not running text
+            if not _is_prose_line(line, width, settings) or line.x0 - left > 3 * line.size:
                 prose_run = 0
             elif prose_run and line.x0 <= region[k - 1].x0 + line.size:
                 prose_run += 1  # the paragraph's next line: from its left edge, left of an indent
@@ -825,6 +876,10 @@ def find_blocks(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBo
 
 def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.replace(" ", ""))) or text.strip() in {"%", "-", "–", "—"}
+
+
+# What a table prints in place of a figure it does not have: a cell of a column of figures.
+_PLACEHOLDERS = frozenset({"n/a", "n/k", "n.a.", "na", "nk", "tbc", "tbd", "..", "…", "x", "*", "nil"})
 
 
 def is_figure(text: str) -> bool:
@@ -1081,17 +1136,21 @@ def _widen_centred_headers(piece_lines: list[tuple[Line, list[Piece]]], n_cols: 
             if p.first_col == p.last_col:
                 a, b = extent.get(p.first_col, (p.x0, p.x1))
                 extent[p.first_col] = (min(a, p.x0), max(b, p.x1))
-                kinds.setdefault(p.first_col, []).append(is_number(p.text))
+                kinds.setdefault(p.first_col, []).append(is_number(p.text) or p.text.strip().lower() in _PLACEHOLDERS)
     # Columns of figures: a heading over some of them spans no column of labels beside them.
     figures = {c for c, said in kinds.items() if 2 * sum(said) >= len(said)}
     # A column blank in the body (a table of one row) is as wide as its sub-heading, and of figures
-    # beside figures.
+    # beside figures; a column's text takes in its sub-heading (a heading is centred over the run
+    # of its sub-headings, however narrow the figures under them, set to the right).
     if first_body:
         for p in piece_lines[first_body - 1][1]:
             if p.first_col == p.last_col and p.first_col not in extent:
                 extent[p.first_col] = (p.x0, p.x1)
                 if {p.first_col - 1, p.first_col + 1} & figures:
                     figures.add(p.first_col)
+            elif p.first_col == p.last_col:
+                a, b = extent[p.first_col]
+                extent[p.first_col] = (min(a, p.x0), max(b, p.x1))
     # Bottom up: a heading is placed over its sub-headings once they are placed over theirs.
     for i in range(min(first_body, len(piece_lines) - 1) - 1, -1, -1):
         pieces = piece_lines[i][1]

@@ -164,17 +164,25 @@ def _is_data_row(row: list[VCell]) -> bool:
 
 
 def _find_body(grid: list[list[VCell]]) -> int | None:
-    return next((r for r, row in enumerate(grid) if _is_data_row(row)), None)
+    """The first row of figures; in a table with none yet (`TBD`, `n/a` throughout), of statuses."""
+    found = next((r for r, row in enumerate(grid) if _is_data_row(row)), None)
+    if found is not None:
+        return found
+    return next((r for r, row in enumerate(grid) if _is_status_row(row)), None)
+
+
+def _is_status_row(row: list[VCell]) -> bool:
+    cells = [v for v in _distinct(row) if v.kind != EMPTY]
+    statuses = [v for v in cells if v.kind == STATUS]
+    return bool(statuses) and len(statuses) >= len(cells) - len(statuses) - 1
 
 
 def _value_columns(grid: list[list[VCell]], body: int) -> list[int]:
+    """Columns whose body is mostly figures (or statuses, in a table with no figure yet)."""
     n_cols = len(grid[0])
-    out = []
-    for c in range(n_cols):
-        kinds = Counter(grid[r][c].kind for r in range(body, len(grid)))
-        if kinds[FIGURE] and kinds[FIGURE] + kinds[STATUS] >= kinds[TEXT]:
-            out.append(c)
-    return out
+    counts = [Counter(grid[r][c].kind for r in range(body, len(grid))) for c in range(n_cols)]
+    marks = FIGURE if any(k[FIGURE] for k in counts) else STATUS
+    return [c for c, kinds in enumerate(counts) if kinds[marks] and kinds[FIGURE] + kinds[STATUS] >= kinds[TEXT]]
 
 
 def is_full_width(row: list[VCell]) -> bool:

@@ -219,15 +219,20 @@ def test_ruled_pdf_tables_read_as_drawn(tables: list[DrawnTable]) -> None:
     _check(tables, lambda t, p: render_pdf(t, p, ruled=True), "pdf", ".pdf")
 
 
-# Printed without rules, columns and spans come from word positions alone, and a few shapes are
-# still misread (a first header line of several centred headings taken for a title; a single body
-# row whose headings are wider than its figures; a heading wrapped into a word glued to the line
-# above). Until they are not, borderless printing is held to a floor of exact tables, and no
-# figure may be lost without a misreading to show for it.
-BORDERLESS_FLOOR = 0.97
+@grammar_settings
+@given(documents)
+def test_borderless_pdf_tables_read_as_drawn(tables: list[DrawnTable]) -> None:
+    _check(tables, lambda t, p: render_pdf(t, p, ruled=False), "pdf", ".pdf")
 
 
-def test_borderless_pdf_tables_read_as_drawn() -> None:
+# A wider sweep of tables printed without rules, drawn by seed (larger tables than Hypothesis
+# draws). A few shapes are still misread there (a heading wrapped into one lower-case word that
+# the shared line reader glues to the word above, as the rest of a broken word): the sweep holds
+# a floor of exact tables, and no figure may be lost without a misreading to show for it.
+BORDERLESS_FLOOR = 0.98
+
+
+def test_borderless_sweep_of_drawn_tables() -> None:
     failures: list[tuple[int, list[str]]] = []
     for seed in range(EXAMPLES):
         table = draw(seed)
