@@ -17,11 +17,12 @@ reader's defect that dropped them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
-from extractors.model import Cell, ExtractedDocument
+from extractors.model import Cell, ExtractedDocument, Table
 from normalise.cells import ParseError, parse_value_cell
 from normalise.periods import looks_like_period
 from normalise.records import NormalisedDocument
@@ -53,6 +54,7 @@ class Accounting:
         return len(self.uncited)
 
 
+@lru_cache(maxsize=65536)  # called for every cell by the count and by each reading of a table
 def is_figure_cell(text: str) -> bool:
     """Whether a cell's text states a figure or a status (see the module docstring)."""
     text = " ".join(text.split())
@@ -81,15 +83,6 @@ def states_own_figure(value: CellValue) -> bool:
     return value.unit == "percent" or bool(value.reported_rag) or value.numerator is not None
 
 
-def _cell_at(doc: ExtractedDocument, table_index: int, row: int, col: int) -> Cell | None:
-    if not 1 <= table_index <= len(doc.tables):
-        return None
-    grid = doc.tables[table_index - 1].grid
-    if not 0 <= row < len(grid) or not 0 <= col < len(grid[row]):
-        return None
-    return grid[row][col]
-
-
 def cited_places(out: NormalisedDocument) -> Iterable[tuple[int, int, int]]:
     """Every (table, row, col) a row of `out` points at: observations, quarantine, and `out.cited`."""
     for record in (*out.observations, *out.quarantine):
@@ -98,23 +91,34 @@ def cited_places(out: NormalisedDocument) -> Iterable[tuple[int, int, int]]:
     yield from out.cited
 
 
+def cells_at(table: Table, index: int, places: Iterable[tuple[int, int, int]]) -> set[int]:
+    """Identities of the cells of table `index` that `places` point at (any position a merged cell covers)."""
+    return {id(table.grid[r][c]) for t, r, c in places
+            if t == index and 0 <= r < table.n_rows and 0 <= c < len(table.grid[r])}
+
+
+def figure_cells_of(table: Table) -> Iterator[tuple[int, int, Cell]]:
+    """Each figure-bearing cell of a table once, with the first grid position it covers."""
+    seen: set[int] = set()
+    for r, row in enumerate(table.grid):
+        for c, cell in enumerate(row):
+            if id(cell) not in seen:
+                seen.add(id(cell))
+                if is_figure_cell(cell.text):
+                    yield r, c, cell
+
+
 def account(doc: ExtractedDocument, out: NormalisedDocument) -> Accounting:
     """Figure-bearing cells of the document's tables, and those no row of `out` cites."""
-    cited = {id(cell) for t, r, c in cited_places(out) if t and (cell := _cell_at(doc, t, r, c)) is not None}
+    places = list(cited_places(out))
     figures = 0
     uncited: list[UncitedCell] = []
     for index, table in enumerate(doc.tables, start=1):
-        seen: set[int] = set()
-        for r, row in enumerate(table.grid):
-            for c, cell in enumerate(row):
-                if id(cell) in seen:
-                    continue
-                seen.add(id(cell))
-                if not is_figure_cell(cell.text):
-                    continue
-                figures += 1
-                if id(cell) not in cited:
-                    uncited.append(UncitedCell(index, r, c, cell.text))
+        cited = cells_at(table, index, places)
+        for r, c, cell in figure_cells_of(table):
+            figures += 1
+            if id(cell) not in cited:
+                uncited.append(UncitedCell(index, r, c, cell.text))
     return Accounting(figures, uncited)
 
 

@@ -26,7 +26,7 @@ import re
 from collections import Counter
 
 from extractors.model import ExtractedDocument, Table, TextLine
-from normalise.accounting import finish_accounting, is_figure_cell
+from normalise.accounting import cells_at, figure_cells_of, finish_accounting
 from normalise.audit import is_audit_table, read_audit_table, stream_of
 from normalise.cards import Card, card_records, read_cards
 from normalise.general import Context, Reading, absorb_into, read_general
@@ -36,23 +36,13 @@ from normalise.longlist import find_sides, outcome_block, read_long_list
 from normalise.periods import Period
 from normalise.rates import header_rows as rates_header_rows
 from normalise.rates import is_rates_table, read_rates_rows, read_rates_table
-from normalise.records import Commentary, Lineage, NormalisedDocument, Observation, QuarantineRow, TableReport
+from normalise.records import Commentary, NormalisedDocument, Observation, QuarantineRow, TableReport
 from normalise.report_date import report_period
 from normalise.rows import Row, document_rows
 from normalise.strips import has_strips, read_strips
-from normalise.values import parse_cell
 
 # Cheap test before walking a document's rows for cards: a card has a tolerance or a relative period.
 _CARD_HINT = re.compile(r"\b(?:Tolerance|Prev(?:ious)?\.?\s)", re.I)
-
-
-def _quarantine_unread(table: Table, index: int, reason: str, out: NormalisedDocument) -> None:
-    """Figures in a table nobody could read go to quarantine, so that none is lost silently."""
-    for r in range(table.n_rows):
-        for cell in table.distinct_cells(r):
-            if cell.text and parse_cell(cell.text).value is not None:
-                where = Lineage(cell.page, index, r, cell.col, cell.bbox, table.engine)
-                out.quarantine.append(QuarantineRow("", "", "", cell.text, reason, where))
 
 
 def decide_layout(table: Table) -> tuple[str, str, int]:
@@ -357,32 +347,30 @@ def read_cells(table: Table, part: NormalisedDocument, index: int) -> int:
     rows, less the figures it gave the same identity (measure, breakdown, period) as another (a
     reader that cannot tell two columns apart has not read them) and the rows it made of a line
     with no figure at all."""
-    places = {(o.lineage.row_index, o.lineage.col_index) for o in part.observations
-              if o.lineage.table_index == index}
-    places |= {(r, c) for t, r, c in part.cited if t == index}
-    cells = {id(table.grid[r][c]) for r, c in places
-             if 0 <= r < table.n_rows and 0 <= c < table.n_cols and is_figure_cell(table.grid[r][c].text)}
     mine = [o for o in part.observations if o.lineage.table_index == index]
+    places = [(index, o.lineage.row_index, o.lineage.col_index) for o in mine] + list(part.cited)
+    read = cells_at(table, index, places)
+    cells = sum(1 for _, _, cell in figure_cells_of(table) if id(cell) in read)
     keys = Counter((o.measure_label, o.breakdown, o.period_label) for o in mine if o.status == "reported")
     # A line of blanks read as a measure (a section title taken for a label) invents its rows.
     rows: dict[int, set[str]] = {}
     for o in mine:
         rows.setdefault(o.lineage.row_index, set()).add(o.status)
     invented = sum(1 for o in mine if rows[o.lineage.row_index] == {"missing"})
-    return len(cells) - sum(n - 1 for n in keys.values()) - invented
+    return cells - sum(n - 1 for n in keys.values()) - invented
 
 
 def _contest(table: Table, index: int, decided: tuple[str, str, int], before: Before,
              context: Context, out: NormalisedDocument) -> tuple[str, str, int, Reading | None]:
     """Read a table with the reader that reads most of it: the claimant, or else the general reader."""
     layout, reason, header_rows = decided
-    general = NormalisedDocument()
-    reading = read_general(table, index, context, general)
-    general_cells = read_cells(table, general, index)
     if layout != "general" and _is_ocr(table):
         # Only the specialised readers check OCR'd cells' confidence yet: their claim on a scan stands.
         _read_specialised(table, index, layout, before, out)
         return layout, f"{reason} (OCR: the claimant's confidence checks apply)", header_rows, None
+    general = NormalisedDocument()
+    reading = read_general(table, index, context, general)
+    general_cells = read_cells(table, general, index)
     if layout != "general":
         special = NormalisedDocument()
         _read_specialised(table, index, layout, before, special)

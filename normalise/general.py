@@ -24,10 +24,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractors.model import Cell, Table
-from normalise.accounting import is_figure_cell, states_own_figure
+from normalise.accounting import cells_at, cited_places, figure_cells_of, states_own_figure
 from normalise.cells import ParseError, parse_value_cell
+from normalise.grid import role_of
 from normalise.periods import (
     MONTHS,
     Period,
@@ -38,8 +40,8 @@ from normalise.periods import (
     resolve_relative,
 )
 from normalise.records import Commentary, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
+from normalise.targets import parse_target, tolerance_bounds
 from normalise.values import CellValue, unit_from_label
-from normalise.vocab import squash, vocabulary
 
 EMPTY, FIGURE, STATUS, TEXT = "empty", "figure", "status", "text"
 MAX_HEADER_ROWS = 4
@@ -53,6 +55,7 @@ _PLAIN_NUMBER = re.compile(r"[-+\u2013\u2212]?[£$€]?[\d,]+(?:\.\d+)?%?")
 _LONG_TEXT = 60  # characters: a column of texts this long on average is commentary, not labels
 
 
+@lru_cache(maxsize=65536)  # every cell of every table a reader weighs, often the same texts
 def cell_kind(text: str) -> str:
     """What a cell holds, from its text alone."""
     text = " ".join(text.split())
@@ -468,9 +471,7 @@ def _role(path: list[str]) -> str | None:
     """
     if not path or is_period_heading(path[-1]):
         return None
-    key = squash(path[-1])
-    return next((role for role, phrases in vocabulary()["column_roles"].items() if key in phrases), None) if key \
-        else None
+    return role_of(path[-1], exact=True)
 
 
 def read_general(table: Table, index: int, context: Context, out: NormalisedDocument) -> Reading:
@@ -487,16 +488,12 @@ def read_general(table: Table, index: int, context: Context, out: NormalisedDocu
 
 
 def _quarantine_unplaced(table: Table, index: int, why: str, part: NormalisedDocument) -> None:
-    placed = {(o.lineage.row_index, o.lineage.col_index) for o in part.observations}
-    placed |= {(q.lineage.row_index, q.lineage.col_index) for q in part.quarantine}
-    placed |= {(r, c) for t, r, c in part.cited if t == index}
-    cells = {id(table.grid[r][c]) for r, c in placed if 0 <= r < table.n_rows and 0 <= c < table.n_cols}
-    for r in range(table.n_rows):
-        for cell in table.distinct_cells(r):
-            if cell.row == r and id(cell) not in cells and is_figure_cell(cell.text):
-                where = Lineage(cell.page, index, r, cell.col, cell.bbox, table.engine)
-                reason = f"table {index}: outside the rows and columns read ({why})"
-                part.quarantine.append(QuarantineRow("", "", "", cell.text, reason, where))
+    placed = cells_at(table, index, cited_places(part))
+    for r, c, cell in figure_cells_of(table):
+        if id(cell) not in placed:
+            where = Lineage(cell.page, index, r, c, cell.bbox, table.engine)
+            reason = f"table {index}: outside the rows and columns read ({why})"
+            part.quarantine.append(QuarantineRow("", "", "", cell.text, reason, where))
 
 
 def absorb_into(out: NormalisedDocument, part: NormalisedDocument) -> None:
@@ -751,8 +748,6 @@ def _read_role_cells(row: list[VCell], text_roles: dict[int, str], value_roles: 
             out.cite(where)
         elif measure_row is not None and role in ("target", "tolerance", "trend", "position", "polarity",
                                                   "frequency"):
-            from normalise.targets import parse_target, tolerance_bounds
-
             if role == "target":
                 measure_row.target_text = text
                 measure_row.target_value = parse_target(text)

@@ -64,15 +64,17 @@ def _is_full_width(table: Table, row: int) -> bool:
     return len(cells) == 1 or (len([c for c in cells if c.text]) == 1 and cells[0].col_span >= table.n_cols // 2)
 
 
-def role_of(text: str) -> str | None:
-    """Column role for one header text: exact vocabulary match first, then the longest contained phrase."""
+def role_of(text: str, exact: bool = False) -> str | None:
+    """Column role for one header text: exact vocabulary match first, then (unless `exact`) the
+    longest contained phrase."""
     key = squash(text)
     if not key:
         return None
     best: tuple[int, str] | None = None
     for role, phrases in vocabulary()["column_roles"].items():
         for phrase in phrases:
-            score = 2 * len(phrase) if key == phrase else len(phrase) if len(phrase) >= 4 and phrase in key else 0
+            contained = not exact and len(phrase) >= 4 and phrase in key
+            score = 2 * len(phrase) if key == phrase else len(phrase) if contained else 0
             if score and (best is None or score > best[0]):
                 best = (score, role)
     return best[1] if best else None

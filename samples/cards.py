@@ -330,7 +330,8 @@ def expected_measures(report: CardReport) -> list[dict[str, object]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+def wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
+    """Words of `text` in lines no wider than `width` points in that font (one empty line for none)."""
     lines: list[str] = []
     for word in text.split():
         if lines and stringWidth(f"{lines[-1]} {word}", font, size) <= width:
@@ -450,7 +451,7 @@ def _figure(value: float | int | None, unit: str) -> str:
 
 
 def _write_card(pen: _Pen, card: CardModel, report: CardReport) -> None:
-    title_lines = _wrap(card.title, pen.bold, 9, 220)
+    title_lines = wrap_words(card.title, pen.bold, 9, 220)
     body = len(card.counts) + (1 if card.percent is not None else 0) + 2
     pen.need(LINE * (len(title_lines) + body + 10))
     if card.headed:
@@ -490,7 +491,7 @@ def _write_card(pen: _Pen, card: CardModel, report: CardReport) -> None:
         rows.append((card.percent_label, [_figure(v, "percent") for v in card.percent]))
     for label, values in rows:
         # Long labels wrap under themselves; the figures stay on the first line (as seed 002 prints them).
-        for k, line in enumerate(_wrap(label, pen.font, 8.5, 200)):
+        for k, line in enumerate(wrap_words(label, pen.font, 8.5, 200)):
             pen.text(LABEL_X, line, 8.5)
             if k == 0:
                 for x, value in zip(COL_X, values, strict=False):
@@ -507,7 +508,7 @@ def _write_card(pen: _Pen, card: CardModel, report: CardReport) -> None:
     pen.y += 8
     pen.text(60, "Commentary", bold=True)
     pen.y += LINE
-    for line in _wrap(card.commentary, pen.font, 9, 470):
+    for line in wrap_words(card.commentary, pen.font, 9, 470):
         pen.text(60, line)
         pen.y += LINE
     pen.y += 6

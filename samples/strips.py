@@ -30,6 +30,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas
 
+from samples.cards import wrap_words
+
 FONTS = (("Helvetica", "Helvetica-Bold"), ("Times-Roman", "Times-Bold"))
 STARTS = {"percent": ("Percentage of", "Proportion of"), "count": ("Number of", "Total number of")}
 SUBJECTS = (
@@ -259,16 +261,6 @@ def period_dates(report: StripReport) -> dict[str, tuple[str, date | None, date 
 # --- drawing --------------------------------------------------------------------------------------
 
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and stringWidth(f"{lines[-1]} {word}", font, size) <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines
-
-
 class _Page:
     """A top-down pen: y is the baseline's distance from the top of the page."""
 
@@ -306,7 +298,7 @@ class _Page:
 
 
 def _title_height(strip: StripModel, font: str) -> float:
-    lines = len(_wrap(strip.title, font, TITLE_SIZE, TITLE_WIDTH))
+    lines = len(wrap_words(strip.title, font, TITLE_SIZE, TITLE_WIDTH))
     return lines * TITLE_PITCH + (TITLE_PITCH if strip.rag_place == "below" else 0.0)
 
 
@@ -315,7 +307,7 @@ STRIP = 40.0  # the strip line, a junk line and the gap to the next block
 
 
 def _draw_title(pen: _Page, strip: StripModel) -> None:
-    lines = _wrap(strip.title, pen.bold, TITLE_SIZE, TITLE_WIDTH)
+    lines = wrap_words(strip.title, pen.bold, TITLE_SIZE, TITLE_WIDTH)
     y = pen.y + TITLE_SIZE
     if strip.rag_place == "above":
         pen.text(RAG_X, y - 7.3, strip.rag, TITLE_SIZE, bold=True)
@@ -362,7 +354,7 @@ def _draw_strip(pen: _Page, strip: StripModel) -> None:
         pen.text(265 if strip.junk.startswith(strip.floor_key) else 423, y + 15.8, strip.junk, 11)
     pen.y += STRIP
     if strip.note:
-        for line in _wrap(strip.note, pen.font, 8, 460):
+        for line in wrap_words(strip.note, pen.font, 8, 460):
             pen.text(TITLE_X, pen.y - 12, line, 8)
             pen.y += 10.4
         pen.y += 8
