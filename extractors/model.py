@@ -28,6 +28,7 @@ class Cell:
     ocr_text: str | None = None
     repairs: list[str] = field(default_factory=list)
     crop_png: bytes | None = field(default=None, repr=False)
+    word_confidences: list[tuple[str, float]] = field(default_factory=list, repr=False)  # OCR: each word's
 
     def covers(self, row: int, col: int) -> bool:
         return self.row <= row < self.row + self.row_span and self.col <= col < self.col + self.col_span
@@ -82,6 +83,21 @@ class TextLine:
     segments: list[tuple[str, BBox]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PageSource:
+    """Where one page's text came from, and why: `text` (its text layer), `ocr` (the page image read
+    by Tesseract), `text+ocr` (its text layer, and pictures of tables on it read by Tesseract) or
+    `failed` (nothing could be read: `why` says what went wrong)."""
+
+    page: int
+    source: str
+    why: str = ""
+    size: tuple[float, float] | None = None  # width, height in points (a failed page's picture is cut from it)
+
+    def describe(self) -> str:
+        return f"{self.page}: {self.source}" + (f" ({self.why})" if self.why else "")
+
+
 @dataclass
 class ExtractedDocument:
     """Everything read from one file before any interpretation."""
@@ -95,6 +111,12 @@ class ExtractedDocument:
     # PDF text pages: every printed line, inside tables or not, cut into pieces at wide gaps. Layouts
     # printed without rules (indicator cards) are read from these, whatever regions were found.
     page_lines: list[TextLine] = field(default_factory=list)
+    # PDF: one per page, saying where its text came from; failed pages are quarantined with their picture.
+    page_sources: list[PageSource] = field(default_factory=list)
+
+    @property
+    def failed_pages(self) -> list[PageSource]:
+        return [p for p in self.page_sources if p.source == "failed"]
 
 
 class ExtractionError(Exception):

@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import re
-import shutil
 import statistics
-import subprocess
-import tempfile
+import threading
 from bisect import bisect_right
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,8 +33,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from extractors.geometry import chars_to_lines, fill_text, grid_from_rects
+from extractors.geometry import fill_text, grid_from_rects, lines_with_boxes
 from extractors.model import BBox, Cell, ExtractionError, Table, TextLine
+from extractors.tesseract import OcrFailed, Word, font_size, read_image
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +44,13 @@ OCR_DEFAULTS: dict[str, Any] = {
     "tesseract": "tesseract",
     "lang": "eng",
     "psm": 11,  # one column of text of varied sizes: measured best on ruled scans (11 drops leading digits)
-    "timeout": 180,  # seconds per page
+    "timeout": 180,  # seconds per image (command-line engine only)
     "threads": 1,  # OMP_THREAD_LIMIT: Tesseract's own threads only contend on a small machine
+    "engine": "auto",  # "api" (tesserocr, the model loaded once per thread), "cli" (a process per image)
+    "workers": 2,  # pages of one file read at a time (threads)
+    "strip_height": 6000,  # pixels: cells are read stacked in strips no taller than this
+    "picture_min_width": 150.0,  # points: an image on a text page this wide and ...
+    "picture_min_height": 60.0,  # ... this high may be a picture of a table, and is OCR'd
     "max_skew": 5.0,  # degrees searched either way when deskewing
     "min_chars": 10,  # a page with fewer text-layer characters has no usable text layer
     "min_image_cover": 0.5,  # ... and needs OCR when images cover at least this share of it
@@ -102,10 +105,18 @@ def needs_ocr(page: Any, settings: dict[str, Any] | None = None) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+_PDFIUM = threading.Lock()  # pdfium is not thread-safe: one rendering at a time in a process
+
+
 def render_page(pdf_path: Path, page_number: int, dpi: int) -> np.ndarray:
     """The page as a grayscale image at dpi (pypdfium2 reads the file; it is not changed)."""
     import pypdfium2 as pdfium
 
+    with _PDFIUM:
+        return _render(pdfium, pdf_path, page_number, dpi)
+
+
+def _render(pdfium: Any, pdf_path: Path, page_number: int, dpi: int) -> np.ndarray:
     doc = pdfium.PdfDocument(str(pdf_path))
     try:
         page = doc[page_number - 1]
@@ -219,10 +230,23 @@ def specks(ink: np.ndarray, scale: float) -> np.ndarray:
     return (small & ~touching)[labels]
 
 
+def flatten(gray: np.ndarray, scale: float) -> np.ndarray:
+    """The page with its paper made white: each pixel divided by the local background (the page's
+    lightest level around it, wider than any letter). A grey scan, a shaded cell and an inverted dark
+    band (mid-grey once inverted, with the scanner's specks) then all read as dark ink on white."""
+    size = _odd(6 * scale)  # 6 pt: wider than a letter's stroke, narrower than a cell
+    small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    background = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (size // 2 | 1, size // 2 | 1)))
+    background = cv2.resize(cv2.blur(background, (size // 2 | 1, size // 2 | 1)), (gray.shape[1], gray.shape[0]),
+                            interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    return flat
+
+
 def prepare(gray: np.ndarray, dpi: float, max_skew: float) -> Scan:
     scale = dpi / 72
     filled = dark_fill(gray, scale)
-    gray = unfill(gray, filled)
+    gray = flatten(unfill(gray, filled), scale)
     skew = estimate_skew(binarise(gray, scale), max_skew)
     if abs(skew) >= 0.05:
         gray = _rotate(gray, skew, 255)
@@ -575,91 +599,6 @@ def _join(groups: list[list[int]], cols: list[int]) -> list[list[int]]:
     return sorted([*rest, merged])
 
 
-# ---------------------------------------------------------------------------------------------
-# Tesseract
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Word:
-    """One OCR word, in points of the deskewed page."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    conf: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-
-_SPECK = set(".,'`:;_~^°\"‘’“”")
-
-
-def run_tesseract(image: np.ndarray, cfg: dict[str, Any], name: str) -> str:
-    """Tesseract's TSV for one image (the CLI: no Python binding to keep in step with the engine)."""
-    binary = shutil.which(cfg["tesseract"])
-    if binary is None:
-        raise ExtractionError(f"{name}: scanned page but Tesseract is not installed ({cfg['tesseract']!r})")
-    env = {**os.environ, "OMP_THREAD_LIMIT": str(cfg["threads"])}
-    with tempfile.TemporaryDirectory(prefix="scorecards-ocr-") as tmp:
-        png = Path(tmp) / "page.png"
-        cv2.imwrite(str(png), image)
-        command = [binary, str(png), "stdout", "-l", cfg["lang"], "--psm", str(cfg["psm"]),
-                   "--dpi", str(cfg["dpi"]), "tsv"]
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=cfg["timeout"], env=env, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise ExtractionError(f"{name}: OCR timed out after {cfg['timeout']} s") from exc
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ExtractionError(f"{name}: OCR failed ({message[-1] if message else done.returncode})")
-    return done.stdout.decode("utf-8", "replace")
-
-
-def parse_tsv(tsv: str, scale: float, offset: tuple[float, float] = (0.0, 0.0)) -> list[Word]:
-    """Words with boxes (points) and confidences from Tesseract's TSV; specks read as punctuation dropped.
-
-    A word's box grows round any speck beside it, so each word gets the median top and bottom of
-    its Tesseract line: words of one printed line then line up, as characters of a text layer do.
-    """
-    rows: list[tuple[tuple[str, ...], Word]] = []
-    for line in tsv.splitlines()[1:]:
-        fields = line.split("\t")
-        if len(fields) < 12 or fields[0] != "5":
-            continue
-        text = fields[11].strip()
-        conf = float(fields[10])
-        if not text or conf < 0 or all(ch in _SPECK for ch in text):
-            continue
-        left, top, width, height = (int(v) for v in fields[6:10])
-        word = Word(text, left / scale + offset[0], top / scale + offset[1], (left + width) / scale + offset[0],
-                    (top + height) / scale + offset[1], conf)
-        rows.append((tuple(fields[1:5]), word))
-    by_line: dict[tuple[str, ...], list[Word]] = {}
-    for key, word in rows:
-        by_line.setdefault(key, []).append(word)
-    for words in by_line.values():
-        top = statistics.median(w.top for w in words)
-        bottom = statistics.median(w.bottom for w in words)
-        for w in words:
-            w.top, w.bottom = top, bottom
-    return [word for _, word in rows]
-
-
-def font_size(words: Sequence[Word]) -> float:
-    """A realistic font size (points) for the page's words: the typical word box is ~0.75 em high."""
-    heights = [w.bottom - w.top for w in words if any(ch.isalnum() for ch in w.text)]
-    return max(4.0, statistics.median(heights) / 0.75) if heights else 8.0
-
-
 def as_chars(words: Sequence[Word], size: float) -> list[dict[str, Any]]:
     """Words as pseudo-characters for extractors.geometry (one per word; a gap between them is a space)."""
     return [
@@ -745,10 +684,10 @@ def cell_strip(cells: Sequence[Cell], scan: Scan) -> tuple[np.ndarray, list[Plac
     return strip, placed
 
 
-def strip_words(tsv: str, placed: Sequence[Placed], scale: float) -> dict[int, list[Word]]:
-    """The words of a cell strip's TSV, per cell (by id), in page points."""
+def strip_words(words: Sequence[Word], placed: Sequence[Placed], scale: float) -> dict[int, list[Word]]:
+    """The words read from a cell strip (in strip points), per cell (by id), in page points."""
     found: dict[int, list[Word]] = {}
-    for word in parse_tsv(tsv, scale):
+    for word in words:
         cy = word.cy * scale
         for cell, top, bottom, dx, dy in placed:
             if top <= cy < bottom:
@@ -760,12 +699,48 @@ def strip_words(tsv: str, placed: Sequence[Placed], scale: float) -> dict[int, l
     return found
 
 
+def _batches(cells: Sequence[Cell], scan: Scan, most: int) -> list[list[Cell]]:
+    """Cells in runs whose stacked strip stays under `most` pixels high (Tesseract slows on very tall
+    images and refuses those over its size limit)."""
+    pad = 8 * scan.scale
+    batches: list[list[Cell]] = [[]]
+    height = 0.0
+    for cell in cells:
+        assert cell.bbox is not None
+        tall = (cell.bbox[3] - cell.bbox[1]) * scan.scale + pad
+        if batches[-1] and height + tall > most:
+            batches.append([])
+            height = 0.0
+        batches[-1].append(cell)
+        height += tall
+    return [b for b in batches if b]
+
+
 def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) -> dict[int, list[Word]]:
-    """A second reading of cells, all in one Tesseract run (see cell_strip)."""
-    if not cells:
-        return {}
+    """A second reading of cells, stacked in strips (see cell_strip), a few Tesseract runs in all.
+
+    A strip Tesseract fails on is read again a cell at a time; a cell that still fails is left with
+    no words, so that its ink makes it unreadable (confidence 0) and it goes to quarantine.
+    """
+    found: dict[int, list[Word]] = {}
+    for batch in _batches(cells, scan, cfg["strip_height"]):
+        try:
+            found.update(_read_strip(batch, scan, cfg, name))
+            continue
+        except OcrFailed as exc:
+            log.warning("%s; reading its %d cells one at a time", exc, len(batch))
+        for cell in batch:
+            try:
+                found.update(_read_strip([cell], scan, cfg, name))
+            except OcrFailed as exc:
+                log.warning("%s: cell (%d, %d) left unread", exc, cell.row, cell.col)
+    return found
+
+
+def _read_strip(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) -> dict[int, list[Word]]:
     strip, placed = cell_strip(cells, scan)
-    return strip_words(run_tesseract(strip, {**cfg, "psm": 6}, name), placed, scan.scale)
+    words = read_image(strip, 6, round(72 * scan.scale), cfg, name, scan.scale)
+    return strip_words(words, placed, scan.scale)
 
 
 def inked_cells(tables: Sequence[Table], scan: Scan, size: float) -> dict[int, bool]:
@@ -815,6 +790,15 @@ def combine(first: tuple[str, float | None], second: tuple[str, float | None]) -
     return fuller, min(ca, cb, DISAGREEING)
 
 
+def word_confidences(text: str, first: str, page_words: Sequence[Word],
+                     own_words: Sequence[Word]) -> list[tuple[str, float]]:
+    """Each word of the chosen reading with its confidence; a word both readings agree on keeps the
+    better of its two confidences (each reading is sure of different words now and then)."""
+    chosen = page_words if " ".join(text.split()) == " ".join(first.split()) else own_words
+    other = {w.text: w.conf for w in (own_words if chosen is page_words else page_words)}
+    return [(w.text, max(w.conf, other.get(w.text, 0.0))) for w in chosen]
+
+
 def annotate(tables: Sequence[Table], words: Sequence[Word], again: dict[int, list[Word]],
              inked: dict[int, bool], scan: Scan, size: float) -> None:
     """Confidence, raw text, repairs and a picture for every cell of the page's OCR'd tables.
@@ -827,8 +811,10 @@ def annotate(tables: Sequence[Table], words: Sequence[Word], again: dict[int, li
 
     read = _words_by_cell(tables, words)
     for cell in _cells(tables):
-        first, second = _reading(cell, read.get(id(cell), []), size), _reading(cell, again.get(id(cell), []), size)
+        page_words, own_words = read.get(id(cell), []), again.get(id(cell), [])
+        first, second = _reading(cell, page_words, size), _reading(cell, own_words, size)
         text, confidence = combine(first, second)
+        cell.word_confidences = word_confidences(text, first[0], page_words, own_words)
         if confidence == DISAGREEING:
             log.debug("cell (%d, %d) read as %r and as %r", cell.row, cell.col, first[0], second[0])
         cell.text = text
@@ -938,8 +924,8 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[st
                        for t in tables)
 
     text_lines = [
-        TextLine(repair_text(text)[0], page_number)
-        for text, _, _ in chars_to_lines(as_chars([w for w in words if outside(w)], word_size))
+        TextLine(repair_text(text)[0], page_number, box)
+        for text, box in lines_with_boxes(as_chars([w for w in words if outside(w)], word_size))
     ]
     return tables, text_lines
 
@@ -952,21 +938,141 @@ def ocr_page(pdf_path: Path, page_number: int, page_width: float, page_height: f
     converted with the rendered width over page_width, so points agree with text-layer pages.
     With ruled tables (and `reread: "all"`) the page reading and the cell-by-cell reading are two
     Tesseract runs side by side: the grid is known from the image before any text is read.
+    Raises OcrFailed when the page cannot be read whichever way Tesseract is asked.
     """
     settings = settings or {}
     cfg = ocr_settings(settings)
     name = f"{pdf_path.name}: page {page_number}"
     gray = render_page(pdf_path, page_number, cfg["dpi"])
     dpi = gray.shape[1] / page_width * 72 if page_width else cfg["dpi"]
+    return read_image_page(gray, dpi, page_number, settings, name)
+
+
+def read_image_page(gray: np.ndarray, dpi: float, page_number: int, settings: dict[str, Any],
+                    name: str) -> tuple[list[Table], list[TextLine]]:
+    """Tables and running text of a page image (grayscale, `dpi` pixels per inch), in points."""
+    cfg = ocr_settings(settings)
     scan = prepare(gray, dpi, cfg["max_skew"])
     assert scan.clean is not None
-    tables = ruled_tables(scan, page_number, text_size(scan), settings)
-    inked = inked_cells(tables, scan, text_size(scan))
+    size = text_size(scan)
+    tables = ruled_tables(scan, page_number, size, settings)
+    inked = inked_cells(tables, scan, size)
     cells = [cell for cell in _cells(tables) if inked[id(cell)]] if cfg["reread"] == "all" else []
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        page_run = pool.submit(run_tesseract, scan.clean, cfg, name)
+    with ThreadPoolExecutor(max_workers=1) as pool:
         cell_run = pool.submit(reread, cells, scan, cfg, name) if cells else None
-        words = parse_tsv(page_run.result(), scan.scale)
-        again = cell_run.result() if cell_run else None
+        try:
+            words = read_image(scan.clean, cfg["psm"], round(dpi), cfg, name, scan.scale)
+        finally:
+            again = cell_run.result() if cell_run else None
     log.debug("%s: skew %.2f deg, %d words", name, scan.skew, len(words))
     return read_scan(scan, words, page_number, settings, name, tables or None, again)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages of a document
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PageReading:
+    """What OCR made of one page: its tables and lines, or why it could not be read."""
+
+    page: int
+    tables: list[Table]
+    text_lines: list[TextLine]
+    failure: str = ""  # one line: why the page could not be read (its tables and lines are then empty)
+
+
+def ocr_pages(pdf_path: Path, pages: dict[int, tuple[float, float]],
+              settings: dict[str, Any] | None = None) -> dict[int, PageReading]:
+    """OCR several pages of one file (number -> (width, height) in points), `workers` at a time.
+
+    Threads suffice: Tesseract (through tesserocr), OpenCV and numpy let go of the interpreter
+    while they work, and threads share the engine's loaded model. A page that fails is returned
+    with its reason: the document's other pages still load.
+    """
+    cfg = ocr_settings(settings)
+
+    def one(number: int) -> PageReading:
+        width, height = pages[number]
+        try:
+            tables, lines = ocr_page(pdf_path, number, width, height, settings)
+        except ExtractionError as exc:
+            return PageReading(number, [], [], str(exc).removeprefix(f"{pdf_path.name}: "))
+        except Exception as exc:  # a page's failure is recorded, never the document's
+            return PageReading(number, [], [], f"page {number}: OCR failed ({type(exc).__name__}: {exc})")
+        return PageReading(number, tables, lines)
+
+    numbers = sorted(pages)
+    if cfg["workers"] <= 1 or len(numbers) <= 1:
+        return {n: one(n) for n in numbers}
+    with ThreadPoolExecutor(max_workers=cfg["workers"]) as pool:
+        return dict(zip(numbers, pool.map(one, numbers), strict=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pictures of tables on text pages
+# ---------------------------------------------------------------------------------------------
+
+
+def picture_regions(page: Any, settings: dict[str, Any] | None = None) -> list[BBox]:
+    """Images on a text page big enough to hold a table and with no text over them (points).
+
+    A table pasted into a report as a picture has no text layer: read it as a scan of that region.
+    Logos, photos and charts are read too, and give no table (or a table the readers judge); a
+    picture covering the whole page is a scan, decided by needs_ocr and the text-layer judge.
+    """
+    cfg = ocr_settings(settings)
+    width, height = float(page.width), float(page.height)
+    if width <= 0 or height <= 0:
+        return []
+    regions: list[BBox] = []
+    for image in page.images:
+        x0, top = max(float(image["x0"]), 0.0), max(float(image["top"]), 0.0)
+        x1, bottom = min(float(image["x1"]), width), min(float(image["bottom"]), height)
+        w, h = x1 - x0, bottom - top
+        if w < cfg["picture_min_width"] or h < cfg["picture_min_height"]:
+            continue
+        if w * h >= cfg["min_image_cover"] * width * height:
+            continue
+        over = sum(1 for ch in page.chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch[
+            "bottom"]) / 2 <= bottom and not ch["text"].isspace())
+        if over < cfg["min_chars"]:
+            regions.append((x0, top, x1, bottom))
+    return regions
+
+
+def _shift(tables: list[Table], dx: float, dy: float) -> None:
+    def moved(box: BBox | None) -> BBox | None:
+        return None if box is None else (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+
+    for table in tables:
+        table.bbox = moved(table.bbox)
+        for cell in _cells([table]):
+            cell.bbox = moved(cell.bbox)
+
+
+def ocr_regions(pdf_path: Path, pictures: dict[int, tuple[tuple[float, float] | None, list[BBox]]],
+                settings: dict[str, Any] | None = None) -> dict[int, list[PageReading]]:
+    """OCR the pictures of tables on text pages: page -> one reading per picture, cells in page points."""
+    cfg = ocr_settings(settings)
+    out: dict[int, list[PageReading]] = {}
+    for number, (size, boxes) in sorted(pictures.items()):
+        name = f"{pdf_path.name}: page {number}"
+        gray = render_page(pdf_path, number, cfg["dpi"])
+        scale = gray.shape[1] / size[0] if size and size[0] else cfg["dpi"] / 72
+        for box in boxes:
+            x0, y0 = max(0, int(box[0] * scale)), max(0, int(box[1] * scale))
+            x1, y1 = min(gray.shape[1], round(box[2] * scale)), min(gray.shape[0], round(box[3] * scale))
+            try:
+                tables, _ = read_image_page(np.ascontiguousarray(gray[y0:y1, x0:x1]), scale * 72, number,
+                                            settings or {}, f"{name}, picture at {box[0]:.0f},{box[1]:.0f}")
+            except ExtractionError as exc:
+                out.setdefault(number, []).append(PageReading(number, [], [], str(exc).removeprefix(
+                    f"{pdf_path.name}: ")))
+                continue
+            _shift(tables, x0 / scale, y0 / scale)
+            for table in tables:
+                table.engine += "-picture"
+            out.setdefault(number, []).append(PageReading(number, tables, []))
+    return out

@@ -27,8 +27,8 @@ from pdfplumber.table import TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.geometry import cut_words, fill_text, grid_from_rects, lines_with_segments
-from extractors.model import BBox, ExtractedDocument, ExtractionError, Table, TextLine
-from extractors.ocr import needs_ocr, ocr_enabled, ocr_page
+from extractors.model import BBox, ExtractedDocument, ExtractionError, PageSource, Table, TextLine
+from extractors.ocr import PageReading, needs_ocr, ocr_enabled, ocr_pages, ocr_regions, picture_regions
 from extractors.stitch import stitch_continued_tables
 from extractors.text_tables import TEXT_SETTINGS, find_text_tables, is_number
 
@@ -443,17 +443,6 @@ def _ruled_ok(tables: list[Table], settings: dict[str, Any]) -> list[Table]:
     return [t for t in _choose(tables) if t.quality >= settings["ruled_ok"]]
 
 
-def _ocr(
-    path: Path, number: int, size: tuple[float, float], settings: dict[str, Any]
-) -> tuple[list[Table], list[TextLine]]:
-    try:
-        return ocr_page(path, number, size[0], size[1], settings)
-    except ExtractionError:
-        raise
-    except Exception as exc:  # tesseract missing or failing is this file's failure, with its page
-        raise ExtractionError(f"{path.name}: page {number}: OCR failed ({type(exc).__name__}: {exc})") from exc
-
-
 def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> ExtractedDocument:
     """Read every table, ruled or not, and every line of running text of a text PDF."""
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
@@ -463,13 +452,23 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
         views: dict[int, PageView] = {}
         per_page: dict[int, list[Table]] = {}
         scanned: dict[int, tuple[float, float]] = {}  # pages with no usable text layer: (width, height)
+        sources: dict[int, PageSource] = {}
+        pictures: dict[int, list[BBox]] = {}  # text pages with pictures of tables on them
         number = 0
         try:
             for page in pdf.pages:
                 number = page.page_number
-                if ocr_enabled(settings) and needs_ocr(page, settings):
-                    scanned[number] = (float(page.width), float(page.height))
-                    continue
+                size = (float(page.width), float(page.height))
+                if ocr_enabled(settings):
+                    why = _why_ocr(page, settings)
+                    if why:
+                        scanned[number] = size
+                        sources[number] = PageSource(number, "ocr", why, size)
+                        continue
+                    if regions := picture_regions(page, settings):
+                        pictures[number] = regions
+                        sources[number] = PageSource(number, "text+ocr", f"{len(regions)} picture(s) of a table", size)
+                sources.setdefault(number, PageSource(number, "text", "", size))
                 view = page_view(page)
                 views[number] = view
                 per_page[number] = [_build(c, view) for c in _pdfplumber_candidates(view, settings)]
@@ -505,12 +504,23 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
     tables: list[Table] = []
     text_lines: list[TextLine] = []
     page_lines: list[TextLine] = []  # every line of the page, tables included: for borderless layouts
-    read_by_ocr = {n: _ocr(path, n, size, settings) for n, size in scanned.items()}
+    read_by_ocr = ocr_pages(path, scanned, settings) if scanned else {}
+    pictured = ocr_regions(path, {n: (sources[n].size, b) for n, b in pictures.items()}, settings) if pictures else {}
     for n in sorted(set(per_page) | set(read_by_ocr)):
         if n in read_by_ocr:  # a scanned page: its tables and lines come from the page image
-            tables += read_by_ocr[n][0]
-            text_lines += read_by_ocr[n][1]
+            reading: PageReading = read_by_ocr[n]
+            if reading.failure:
+                sources[n] = PageSource(n, "failed", reading.failure, sources[n].size)
+                log.warning("%s: %s", path.name, reading.failure)
+            tables += reading.tables
+            text_lines += reading.text_lines
             continue
+        if n in pictured:
+            for reading in pictured[n]:
+                if reading.failure:
+                    sources[n] = PageSource(n, "text", f"picture not read: {reading.failure}", sources[n].size)
+                    log.warning("%s: %s", path.name, reading.failure)
+                tables += reading.tables
         view = views[n]
         kept = [
             t
@@ -531,4 +541,17 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
         tables += [_to_page(t, view) for t in kept]
     if settings["stitch"]:
         tables = stitch_continued_tables(tables, text_lines)
-    return ExtractedDocument(path.name, sha256, "pdf", page_count, tables, text_lines, page_lines)
+    return ExtractedDocument(path.name, sha256, "pdf", page_count, tables, text_lines, page_lines,
+                             [sources[n] for n in sorted(sources)])
+
+
+def _why_ocr(page: Any, settings: dict[str, Any]) -> str:
+    """Why a page is to be read from its image, or "" when its text layer is to be trusted."""
+    if needs_ocr(page, settings):
+        return "no text layer"
+    from extractors.text_layer import judge_page  # only pages with an invisible layer are judged
+
+    verdict = judge_page(page, settings.get("layer_options"))
+    if verdict is not None and not verdict.trusted:
+        return "invisible text layer not trusted: " + "; ".join(verdict.reasons)
+    return ""

@@ -193,6 +193,9 @@ def run_inspect(args: argparse.Namespace) -> int:
         return 0
     print(f"{seen.doc.source_file}: {seen.doc.pages} page(s), {len(regions)} region(s) read as "
           f"{seen.tables} table(s)")
+    for source in seen.doc.page_sources:
+        if source.source != "text":  # text-layer pages are the usual case: only the others are named
+            print(f"page {source.describe()}")
     for region in regions:
         joined = f" continues region {region['continues']}" if region["continues"] else ""
         print(f"\nregion {region['region']} (table {region['table']}{joined}): page {region['page']} "

@@ -177,7 +177,8 @@ def extract_step(path: Path, sha256: str, settings: dict[str, Any] | None = None
     doc = extract(path, sha256, settings)
     if not doc.tables:
         where = f" in {doc.pages} page(s)" if doc.kind == "pdf" else ""
-        raise ExtractionError(f"{path.name}: no tables found{where}")
+        unread = "".join(f"; {page.why}" for page in doc.failed_pages)
+        raise ExtractionError(f"{path.name}: no tables found{where}{unread}")
     return doc
 
 
@@ -211,6 +212,7 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
         "pages": doc.pages, "tables": len(doc.tables),
         "layouts": ";".join(t.layout for t in tidy.tables), "loaded_at": datetime.now(),
         "figure_cells": tidy.figure_cells, "uncited_cells": tidy.uncited_cells,
+        "page_sources": "; ".join(p.describe() for p in doc.page_sources),
     }])
     return {
         "document_facts": document,

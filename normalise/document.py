@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from extractors.model import ExtractedDocument, Table, TextLine
 from normalise.accounting import cells_at, figure_cells_of, finish_accounting
@@ -33,13 +34,15 @@ from normalise.general import Context, Reading, absorb_into, read_general
 from normalise.grid import GridLayout, GridReader, find_layout, layout_name
 from normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
 from normalise.longlist import find_sides, outcome_block, read_long_list
+from normalise.ocr_trust import enforce, judge_tables
 from normalise.periods import Period
 from normalise.rates import header_rows as rates_header_rows
 from normalise.rates import is_rates_table, read_rates_rows, read_rates_table
-from normalise.records import Commentary, NormalisedDocument, Observation, QuarantineRow, TableReport
+from normalise.records import Commentary, Lineage, NormalisedDocument, Observation, QuarantineRow, TableReport
 from normalise.report_date import report_period
 from normalise.rows import Row, document_rows
 from normalise.strips import has_strips, read_strips
+from normalise.vocab import is_known_word
 
 # Cheap test before walking a document's rows for cards: a card has a tolerance or a relative period.
 _CARD_HINT = re.compile(r"\b(?:Tolerance|Prev(?:ious)?\.?\s)", re.I)
@@ -231,8 +234,11 @@ def _quarantine_unread_rows(rows: list[Row], claimed: dict[int, str], out: Norma
                 out.quarantine.append(QuarantineRow("", "", "", piece.text, reason, piece.lineage))
 
 
-def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
+def normalise_document(doc: ExtractedDocument, known_labels: Sequence[str] = ()) -> NormalisedDocument:
+    """The tidy rows of one document. known_labels: measure labels the warehouse already holds (the
+    same organisation's other reports), against which doubtful OCR'd labels are repaired."""
     out = NormalisedDocument()
+    trust = judge_tables(doc, is_known_word, known_labels)  # OCR'd cells judged before any reader
     if doc.text_lines:
         out.title = doc.text_lines[0].text
     out.organisation = organisation_of(doc)
@@ -281,7 +287,11 @@ def normalise_document(doc: ExtractedDocument) -> NormalisedDocument:
             heading, stream = audit_names(doc, table, grid, audit_heading, previous_audit)  # type: ignore[arg-type]
             audit_heading = read_audit_table(table, index, grid, heading, out, stream)  # type: ignore[arg-type]
             previous_audit = table
+    enforce(doc, out, trust, {t.table_index: t.layout for t in out.tables})
     tell_apart(out, titles)
+    for failed in doc.failed_pages:  # nothing of the page could be read: the whole page goes to a reviewer
+        box = (0.0, 0.0, *failed.size) if failed.size else None
+        out.quarantine.append(QuarantineRow("", "", "", "", failed.why, Lineage(failed.page, 0, 0, 0, box, "ocr")))
     finish_accounting(doc, out)
     return out
 

@@ -112,7 +112,10 @@ def describe_regions(doc: ExtractedDocument, stitch: bool) -> list[dict[str, Any
             region.update(table=table_number, continues=join.continues + 1, layout=layout, reason=reason,
                           header_rows=join.header_rows, row_fragment=join.row_fragment)
     # Key order for the JSON: identity, where, how read, what decided, then the cells.
-    keys = ("region", "table", "continues", "page", "bbox", "engine", "quality", "layout", "reason",
+    sources = {p.page: p.source + (f" ({p.why})" if p.why else "") for p in doc.page_sources}
+    for region in regions:
+        region["page_source"] = sources.get(region["page"], "")
+    keys = ("region", "table", "continues", "page", "page_source", "bbox", "engine", "quality", "layout", "reason",
             "header_rows", "row_fragment", "rows")
     return [{key: region[key] for key in keys} for region in regions]
 

@@ -109,6 +109,9 @@ ALTER TABLE run_facts ADD COLUMN IF NOT EXISTS corrections_orphaned INTEGER;
 -- status, and of those the ones no row of observations, quarantine, measures, benchmarks or commentary cites.
 ALTER TABLE document_facts ADD COLUMN IF NOT EXISTS figure_cells INTEGER;
 ALTER TABLE document_facts ADD COLUMN IF NOT EXISTS uncited_cells INTEGER;
+-- Where each page's text came from and why (`1: text; 2: ocr (invisible text layer not trusted: ...)`;
+-- a page that could not be read is `failed`, and its picture is in quarantine).
+ALTER TABLE document_facts ADD COLUMN IF NOT EXISTS page_sources TEXT;
 
 -- Observation rows as they stand after reviewers' corrections, with all their lineage: loaded rows that no
 -- applied correction overrides or rejects, plus the rows corrections produced (corrected = TRUE).
@@ -154,10 +157,10 @@ CREATE OR REPLACE VIEW failures AS
 SELECT source_file, source_sha256, reason, tried_at FROM failure_facts;
 
 -- figure_cells and uncited_cells were added at the end (zero-loss accounting; uncited_cells is 0 when nothing
--- was lost).
+-- was lost), then page_sources (which pages were read from their text layer, which by OCR, and why).
 CREATE OR REPLACE VIEW documents AS
 SELECT source_file, source_sha256, title, organisation, report_period_label, report_period_start,
-       report_period_end, pages, tables, layouts, loaded_at, figure_cells, uncited_cells
+       report_period_end, pages, tables, layouts, loaded_at, figure_cells, uncited_cells, page_sources
 FROM document_facts;
 
 CREATE OR REPLACE VIEW commentary AS

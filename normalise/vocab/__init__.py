@@ -32,3 +32,44 @@ def phrase_match(text: str, section: str) -> str | None:
             if matches and (best is None or len(phrase) > best[0]):
                 best = (len(phrase), key)
     return best[1] if best else None
+
+
+ENGLISH_WORDS_FILE = Path(__file__).with_name("english_words.txt.gz")
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """English words in lower case (SCOWL, see the file's header); loaded on first use only."""
+    import gzip
+
+    with gzip.open(ENGLISH_WORDS_FILE, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip() and not line.startswith("#"))
+
+
+@cache
+def vocabulary_words() -> frozenset[str]:
+    """Every word of every phrase of the vocabulary, in lower case (`uasc`, `outs`, `tbd`)."""
+    words: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            words.update(re.findall(r"[a-z]+", value.lower()))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(vocabulary())
+    return frozenset(words)
+
+
+def is_known_word(word: str) -> bool:
+    """Whether a word (any case) is English or the vocabulary's: plurals and possessives included."""
+    probe = word.lower().strip("'’")
+    if probe in vocabulary_words():
+        return True
+    words = english_words()
+    return probe in words or (probe.endswith("s") and probe[:-1] in words) or probe.removesuffix("'s") in words

@@ -1,0 +1,264 @@
+"""The trust check of OCR'd tables: one pass before any reader, one after every reader.
+
+A figure's identity is its measure label, its section and its period heading as much as its value;
+OCR can garble any of them. So every cell Tesseract read is judged, whatever layout reader reads
+the table afterwards:
+
+- before the readers (`judge_tables`), each text cell that could name a figure (a row label, a
+  section title, a column heading) is doubtful when the engine was unsure of it and it holds words
+  that are in no dictionary or vocabulary (`repeat pnts Gnu`), or stray signs (`hours of $47`);
+  a doubtful label that matches a measure already known (the same organisation's other reports,
+  confident labels elsewhere in the document) is repaired to it, with a note. A value cell is
+  doubtful when the engine was unsure of it;
+- after the readers (`enforce`), every observation whose value cell, row label, section or column
+  heading is doubtful moves to quarantine with the reason and the picture of the doubtful cell,
+  and a measure named only by a doubtful label is dropped with it.
+
+Readers that check OCR'd value cells in their row's context themselves (the grid reader repairs
+`5570` to `55%` where the row is a percentage) are trusted with their own value verdicts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from extractors.model import Cell, ExtractedDocument, Table
+from normalise.general import EMPTY, FIGURE, TEXT, cell_kind
+from normalise.ocr_repair import OCR_MIN_CONFIDENCE, OCR_MIN_STATUS_CONFIDENCE
+from normalise.records import NormalisedDocument, Observation, QuarantineRow
+from normalise.vocab import squash
+
+# A label read with less confidence than this is checked word by word (clean print reads at 90+).
+LABEL_CHECK_BELOW = 92.0
+# ... and one read with less than this is doubtful whatever its words.
+LABEL_MIN_CONFIDENCE = 45.0
+# A doubtful label is repaired to a known one at least this similar (letters and digits compared).
+REPAIR_SIMILARITY = 0.88
+# Signs that no measure label, heading or section title prints, but that OCR makes of specks and strokes.
+_ODD_SIGNS = re.compile(r"[$|{}~^¢§¥@\\_=<>\[\]]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+# Layouts whose reader judges OCR'd value cells in context itself (normalise.grid).
+SELF_CHECKING = frozenset({"quarterly_grid", "target_setting"})
+
+
+@dataclass
+class Trust:
+    """What the pass before the readers found: doubtful cells (by id) with why, and labels repaired."""
+
+    doubts: dict[int, tuple[str, Cell]] = field(default_factory=dict)
+    repaired: dict[int, str] = field(default_factory=dict)  # cell id -> the repair note
+
+
+def is_ocr_table(table: Table) -> bool:
+    return any(cell.confidence is not None for row in table.grid for cell in row)
+
+
+def _distinct(table: Table) -> list[tuple[int, int, Cell]]:
+    seen: set[int] = set()
+    out = []
+    for r, row in enumerate(table.grid):
+        for c, cell in enumerate(row):
+            if id(cell) not in seen:
+                seen.add(id(cell))
+                out.append((r, c, cell))
+    return out
+
+
+def unknown_words(text: str, is_word: Callable[[str], bool]) -> list[str]:
+    """Words of a label that no dictionary or vocabulary knows. Acronyms (`UASC`, `CP`) and codes
+    (`KS2`, `NI 62`) and words with capitals inside (`ChECS`) are taken as printed: every report
+    has its own."""
+    found = []
+    for token in _WORD.findall(text):
+        core = token.strip("'’")
+        if len(core) < 2 or sum(ch.isupper() for ch in core) >= 2:
+            continue
+        if not is_word(core.lower()):
+            found.append(core)
+    return found
+
+
+def label_doubt(cell: Cell, is_word: Callable[[str], bool]) -> str:
+    """Why an OCR'd text cell cannot be trusted to name a figure, or "" when it can.
+
+    Each word the engine was unsure of must be a word a dictionary or the vocabulary knows (a
+    dictionary word read unsurely is taken: Tesseract scores hyphenated words 0), with no stray
+    signs; and a cell with no known word at all must have been read with some confidence.
+    """
+    from normalise.ocr_repair import repair_text
+
+    if cell.confidence is None or not cell.text.strip():
+        return ""
+    text = " ".join(cell.text.split())
+    words = cell.word_confidences or [(token, cell.confidence) for token in text.split()]
+    strange: list[str] = []
+    for raw, confidence in words:
+        if confidence >= LABEL_CHECK_BELOW:
+            continue
+        word = repair_text(raw)[0]
+        strange += [repr(w) for w in unknown_words(word, is_word)]
+        strange += [f"sign {sign!r}" for sign in _ODD_SIGNS.findall(word)]
+    if strange:
+        return f"label read by OCR holds what no vocabulary knows ({', '.join(strange)}): {text!r}"
+    known = [w for w in _WORD.findall(text) if len(w) >= 2 and (w.isupper() or is_word(w.lower()))]
+    if not known and cell.confidence < LABEL_MIN_CONFIDENCE:
+        return f"label read with low OCR confidence ({cell.confidence:.0f}): {text!r}"
+    return ""
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _step(text: str) -> tuple[str, int] | None:
+    """A heading's place in a sequence of quarters or months (`Q3` -> ("q", 2), `Oct-18` -> ("m", 9))."""
+    from normalise.ocr_repair import quarter_of
+
+    if (q := quarter_of(text)) is not None:
+        return "q", q - 1
+    found = re.match(r"\W*([A-Za-z]{3})", text)
+    if found and found.group(1).lower() in _MONTHS:
+        return "m", _MONTHS.index(found.group(1).lower())
+    return None
+
+
+def follows_on(table: Table, cell: Cell) -> bool:
+    """Whether a heading is the next quarter or month after its left neighbour, or the one before
+    its right neighbour: a heading its row confirms, however unsure the engine was of it."""
+    if not 0 <= cell.row < table.n_rows:
+        return False
+    row = [c for c in {id(c): c for c in table.grid[cell.row]}.values()]
+    at = next((k for k, c in enumerate(row) if c is cell), None)
+    here = _step(cell.text)
+    if at is None or here is None:
+        return False
+    size = 4 if here[0] == "q" else 12
+    for k, ahead in ((at - 1, 1), (at + 1, -1)):
+        if 0 <= k < len(row) and (there := _step(row[k].text)) and there[0] == here[0] and \
+                (there[1] + ahead) % size == here[1]:
+            return True
+    return False
+
+
+def value_doubt(cell: Cell) -> str:
+    """Why an OCR'd figure or status cell cannot be trusted, or ""."""
+    if cell.confidence is None:
+        return ""
+    kind = cell_kind(cell.text)
+    bar = OCR_MIN_CONFIDENCE if kind == FIGURE else OCR_MIN_STATUS_CONFIDENCE
+    if kind != EMPTY and cell.confidence < bar:
+        return f"low OCR confidence ({cell.confidence:.0f}): {cell.ocr_text or cell.text!r}"
+    return ""
+
+
+def _best_match(text: str, known: Sequence[str]) -> tuple[str, float] | None:
+    """The known label most like `text`, when it is clearly the one (no other nearly as close)."""
+    probe = squash(text)
+    if len(probe) < 6:
+        return None
+    scored = sorted(((difflib.SequenceMatcher(None, probe, squash(k)).ratio(), k) for k in known
+                     if abs(len(squash(k)) - len(probe)) <= 0.3 * len(probe)), reverse=True)
+    if not scored or scored[0][0] < REPAIR_SIMILARITY:
+        return None
+    if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.03 and squash(scored[1][1]) != squash(scored[0][1]):
+        return None
+    return scored[0][1], scored[0][0]
+
+
+def judge_tables(doc: ExtractedDocument, is_word: Callable[[str], bool],
+                 known_labels: Sequence[str] = ()) -> Trust:
+    """Judge every cell of the document's OCR'd tables (see the module's docstring); repairs in place.
+
+    known_labels: measure labels the warehouse already holds for this organisation. Labels read
+    with confidence elsewhere in the document (text-layer pages, other OCR'd tables) are added.
+    """
+    trust = Trust()
+    ocr_tables = [t for t in doc.tables if is_ocr_table(t)]
+    if not ocr_tables:
+        return trust
+    texts: list[tuple[Cell, str]] = []
+    for table in doc.tables:
+        for _, _, cell in _distinct(table):
+            if cell_kind(cell.text) == TEXT:
+                why = label_doubt(cell, is_word) if cell.confidence is not None else ""
+                texts.append((cell, "" if why and follows_on(table, cell) else why))
+    confident = [" ".join(c.text.split()) for c, why in texts if not why and len(squash(c.text)) >= 6]
+    known = list(dict.fromkeys([*known_labels, *confident]))
+    for cell, why in texts:
+        if not why:
+            continue
+        match = _best_match(cell.text, known)
+        if match is not None:
+            label, similarity = match
+            note = f"{cell.text!r} -> {label!r}: label matched a known measure ({similarity:.2f})"
+            cell.text = label
+            cell.repairs = [*cell.repairs, note]
+            trust.repaired[id(cell)] = note
+        else:
+            trust.doubts[id(cell)] = (why, cell)
+    for table in ocr_tables:
+        for _, _, cell in _distinct(table):
+            if id(cell) not in trust.doubts and cell_kind(cell.text) != TEXT and (why := value_doubt(cell)):
+                trust.doubts[id(cell)] = (why, cell)
+    return trust
+
+
+def _identity_cells(table: Table, row: int, col: int) -> list[Cell]:
+    """The text cells that name the figure at (row, col): its row's cells to the left, the column's
+    headings (text cells above the column's first figure) and the nearest section title above (a
+    row whose only text stands left of the column)."""
+    here = table.grid[row][col]
+    cells = [table.grid[row][c] for c in range(col)]
+    first_figure = next((r for r in range(table.n_rows) if cell_kind(table.grid[r][col].text) == FIGURE), row)
+    cells += [table.grid[r][col] for r in range(min(first_figure, row))]
+    for r in range(row - 1, -1, -1):
+        texts = [c for c in {id(c): c for c in table.grid[r]}.values() if c.text.strip()]
+        if any(cell_kind(c.text) == FIGURE for c in texts):
+            continue
+        if len(texts) == 1 and texts[0].col < col:
+            cells.append(texts[0])
+            break
+    named = [c for c in cells if c is not here and cell_kind(c.text) == TEXT]
+    return list({id(c): c for c in named}.values())
+
+
+def enforce(doc: ExtractedDocument, out: NormalisedDocument, trust: Trust,
+            self_checked: Mapping[int, str]) -> None:
+    """Move to quarantine every observation whose value, label, section or heading is doubtful.
+
+    self_checked: table number -> layout, for tables whose reader judged its value cells itself.
+    """
+    if not trust.doubts and not trust.repaired:
+        return
+    kept: list[Observation] = []
+    dropped_labels: set[str] = set()
+    for obs in out.observations:
+        where = obs.lineage
+        table = doc.tables[where.table_index - 1] if 0 < where.table_index <= len(doc.tables) else None
+        if table is None or not is_ocr_table(table) or not (0 <= where.row_index < table.n_rows
+                                                             and 0 <= where.col_index < table.n_cols):
+            kept.append(obs)
+            continue
+        value = table.grid[where.row_index][where.col_index]
+        names = _identity_cells(table, where.row_index, where.col_index)
+        doubt = None
+        if id(value) in trust.doubts and self_checked.get(where.table_index) not in SELF_CHECKING:
+            doubt = trust.doubts[id(value)]
+        else:
+            doubt = next((trust.doubts[id(c)] for c in names if id(c) in trust.doubts), None)
+        if doubt is None:
+            notes = [trust.repaired[id(c)] for c in names if id(c) in trust.repaired]
+            if notes:
+                obs.repairs = "; ".join([*filter(None, [obs.repairs]), *notes])
+            kept.append(obs)
+            continue
+        why, cell = doubt
+        out.quarantine.append(QuarantineRow(obs.measure_label, obs.breakdown, obs.period_label, obs.raw_text,
+                                            why, where, cell.crop_png or value.crop_png))
+        if cell is not value:
+            dropped_labels.add(obs.measure_label)
+    out.observations = kept
+    still_named = {o.measure_label for o in kept}
+    out.measures = [m for m in out.measures if m.measure_label not in dropped_labels - still_named]
