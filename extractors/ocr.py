@@ -35,7 +35,7 @@ import numpy as np
 
 from extractors.geometry import fill_text, grid_from_rects, lines_with_boxes
 from extractors.model import BBox, Cell, ExtractionError, Table, TextLine
-from extractors.tesseract import OcrFailed, Word, font_size, read_image
+from extractors.tesseract import OcrFailed, Word, font_size, read_boxes, read_image
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,9 @@ _MAX_THICK = 2.5  # thicker runs are blots or fills, not lines
 _SNAP = 2.0  # line positions closer than this are one line
 _WALL_COVER = 0.75  # share of a cell edge that must be inked to count as a wall
 DISAGREEING = 30.0  # the confidence of a cell whose two readings give different figures
+# A cell read as nothing on its own whose page reading is this unsure holds marks (a band's edge, a
+# smudge), not text.
+UNSURE_ALONE = 60.0
 
 
 def ocr_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
@@ -148,6 +151,12 @@ def dark_fill(gray: np.ndarray, scale: float) -> np.ndarray:
     big = [c for c in outlines if cv2.contourArea(c) >= (20 * scale) ** 2]
     filled = np.zeros_like(dark)
     cv2.drawContours(filled, big, -1, 1, thickness=cv2.FILLED)
+    # A band is a rectangle: light letters that touch its edge bite into its outline, and would be
+    # left uninverted. An outline that nearly fills its (turned) rectangle is taken as the rectangle.
+    for outline in big:
+        box = cv2.boxPoints(cv2.minAreaRect(outline))
+        if cv2.contourArea(outline) >= 0.8 * cv2.contourArea(box):
+            cv2.fillPoly(filled, [np.round(box).astype(np.int32)], 1)
     return filled.astype(bool)
 
 
@@ -424,7 +433,7 @@ def band_rects(xs: list[float], top: float, bottom: float, boxes: Sequence[Word]
     in below it (`2021/22` over its quarters). Everything in pixels.
     """
     inside = [w for w in boxes if top <= w.cy <= bottom and xs[0] <= w.cx <= xs[-1]]
-    lines = _text_lines(inside, size)
+    lines = _crossed_lines_joined(_text_lines(inside, size))
     if not lines:
         return [(xs[c], top, xs[c + 1], bottom) for c in range(len(xs) - 1)]
     edges = [top]
@@ -462,6 +471,23 @@ def band_rects(xs: list[float], top: float, bottom: float, boxes: Sequence[Word]
             rects.append((xs[c0], edges[k], xs[c1 + 1], edges[k + 1]))
         rects += [(xs[c], edges[k], xs[c + 1], edges[k + 1]) for c in range(n_cols) if c not in taken]
     return rects
+
+
+def _crossed_lines_joined(lines: list[list[Word]]) -> list[list[Word]]:
+    """Lines of a band joined where a phrase crosses the space between them: a heading centred in
+    its cell beside a heading of two lines (`Performance Indicator` beside `Latest England or
+    Statistical / Neighbour Result`) shows both are one row of the header."""
+    if len(lines) < 2:
+        return lines
+    everything = [w for line in lines for w in line]
+    joined = [list(lines[0])]
+    for line in lines[1:]:
+        gap = (max(w.bottom for w in joined[-1]) + min(w.top for w in line)) / 2
+        if any(w.top < gap < w.bottom for w in everything):
+            joined[-1] = sorted([*joined[-1], *line], key=lambda w: w.x0)
+        else:
+            joined.append(list(line))
+    return joined
 
 
 def _centred_span(xs: list[float], centre: float, c0: int, c1: int, free: set[int]) -> tuple[int, int]:
@@ -586,11 +612,12 @@ def aligned_rects(words: list[Word], size: float) -> list[BBox]:
 
 
 def _continues(line: list[Word], above: list[Word], xs: list[float]) -> bool:
-    """A wrapped line writes only into columns the line above wrote into."""
+    """A wrapped line writes only into some of the columns the line above wrote into: a line that
+    fills every column the line above filled is the next row of a tightly set table."""
     def cols(ws: list[Word]) -> set[int]:
         return {max(0, bisect_right(xs, w.cx) - 1) for w in ws}
 
-    return cols(line) <= cols(above)
+    return cols(line) < cols(above)
 
 
 def _join(groups: list[list[int]], cols: list[int]) -> list[list[int]]:
@@ -717,12 +744,19 @@ def _batches(cells: Sequence[Cell], scan: Scan, most: int) -> list[list[Cell]]:
 
 
 def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) -> dict[int, list[Word]]:
-    """A second reading of cells, stacked in strips (see cell_strip), a few Tesseract runs in all.
+    """A second reading of cells, each on its own: through the API a rectangle of the page at a time,
+    with the command line stacked in strips (see cell_strip), a few Tesseract runs in all.
 
     A strip Tesseract fails on is read again a cell at a time; a cell that still fails is left with
     no words, so that its ink makes it unreadable (confidence 0) and it goes to quarantine.
     """
-    found: dict[int, list[Word]] = {}
+    if not cells:
+        return {}
+    boxes = [_pixels(scan, cell.bbox) for cell in cells]  # type: ignore[arg-type]
+    one_by_one = read_boxes(scan.clean, boxes, 6, round(72 * scan.scale), cfg, name, scan.scale)  # type: ignore[arg-type]
+    if one_by_one is not None:
+        return {id(cell): words for cell, words in zip(cells, one_by_one, strict=True)}
+    found: dict[int, list[Word]] = {id(cell): [] for cell in cells}
     for batch in _batches(cells, scan, cfg["strip_height"]):
         try:
             found.update(_read_strip(batch, scan, cfg, name))
@@ -812,6 +846,9 @@ def annotate(tables: Sequence[Table], words: Sequence[Word], again: dict[int, li
     read = _words_by_cell(tables, words)
     for cell in _cells(tables):
         page_words, own_words = read.get(id(cell), []), again.get(id(cell), [])
+        if not inked[id(cell)] or (id(cell) in again and not own_words and page_words
+                                   and min(w.conf for w in page_words) < UNSURE_ALONE):
+            page_words = []  # no marks the size of text, or read as nothing on its own and unsurely on the page
         first, second = _reading(cell, page_words, size), _reading(cell, own_words, size)
         text, confidence = combine(first, second)
         cell.word_confidences = word_confidences(text, first[0], page_words, own_words)
@@ -883,6 +920,29 @@ def ruled_tables(scan: Scan, page_number: int, size: float, settings: dict[str, 
     return tables
 
 
+def unruled_tables(words: Sequence[Word], page_number: int, settings: dict[str, Any]) -> list[Table]:
+    """Tables of a page without ruling lines, from the alignment of its words: the engine that reads
+    borderless text PDFs (extractors.text_tables), given the OCR words as a text layer; the older
+    alignment reader where it finds nothing."""
+    from extractors.text_tables import TEXT_SETTINGS, find_text_tables
+
+    size = font_size(words)
+    # Each word at its line's own type size, as a text layer gives it: a title set larger than the
+    # table under it is then no line of the table.
+    chars = [{**ch, "size": max(4.0, (ch["bottom"] - ch["top"]) / 0.75)} for ch in as_chars(words, size)]
+    found = [t.rects for t in find_text_tables(chars, {**TEXT_SETTINGS, **settings.get(
+        "text_settings", {})}) if t.prose_share <= settings.get("max_prose", 0.5)]
+    if not found:
+        found = [rects] if (rects := aligned_rects(list(words), size)) else []
+    tables = []
+    for rects in found:
+        table = _grid_table(rects, page_number, "tesseract-aligned")
+        if table is not None and table.n_rows >= settings.get("min_rows", 2) and table.n_cols >= settings.get(
+                "min_cols", 2):
+            tables.append(table)
+    return tables
+
+
 def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[str, Any], name: str = "",
               tables: list[Table] | None = None, again: dict[int, list[Word]] | None = None) -> tuple[
         list[Table], list[TextLine]]:
@@ -898,11 +958,7 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[st
     if tables is None:
         tables = ruled_tables(scan, page_number, size, settings)
     if not tables:
-        rects = aligned_rects(words, font_size(words))
-        table = _grid_table(rects, page_number, "tesseract-aligned") if rects else None
-        if table is not None and table.n_rows >= settings.get("min_rows", 2) and table.n_cols >= settings.get(
-                "min_cols", 2):
-            tables = [table]
+        tables = unruled_tables(words, page_number, settings)
     word_size = font_size(words) if words else size
     for table in tables:
         _fill(table, words, word_size)

@@ -11,6 +11,7 @@ record the page (or cell) as unread and go on with the rest of the document.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -194,6 +195,43 @@ def read_image(image: np.ndarray, psm: int, dpi: int, cfg: dict[str, Any], name:
             continue
         return parse_tsv(tsv, scale * factor)
     raise OcrFailed(f"{name}: OCR failed ({'; '.join(tried)})")
+
+
+def read_boxes(image: np.ndarray, boxes: Sequence[tuple[int, int, int, int]], psm: int, dpi: int,
+               cfg: dict[str, Any], name: str, scale: float = 1.0) -> list[list[Word]] | None:
+    """The words of each box (x0, y0, x1, y1 in pixels) of one image, each box read on its own, in
+    points at `scale` pixels per point; None when the engine is the command line (a process per
+    box would cost too much: the caller stacks boxes in strips instead).
+
+    Through the API the image is handed over once and each box is a rectangle of it: Tesseract
+    lays out only that cell, so a cell reads as it would cropped, without a crop or a process. A box
+    the engine fails on is tried in another mode, then left with no words (its ink then makes it
+    unreadable, and it goes to quarantine).
+    """
+    if engine_name(cfg) != "api":
+        return None
+    from PIL import Image
+
+    api = _api(cfg["lang"])
+    api.SetVariable("user_defined_dpi", str(dpi))
+    api.SetImage(Image.fromarray(image))
+    out: list[list[Word]] = []
+    try:
+        for x0, y0, x1, y1 in boxes:
+            words: list[Word] = []
+            for mode in (psm, _OTHER_PSM.get(psm, 6)):
+                api.SetPageSegMode(mode)
+                api.SetRectangle(x0, y0, max(1, x1 - x0), max(1, y1 - y0))
+                tsv = api.GetTSVText(0)
+                if tsv is not None:
+                    words = parse_tsv(tsv, scale)
+                    break
+            else:
+                logging.getLogger(__name__).warning("%s: box %s left unread", name, (x0, y0, x1, y1))
+            out.append(words)
+    finally:
+        api.Clear()
+    return out
 
 
 def parse_tsv(tsv: str, scale: float, offset: tuple[float, float] = (0.0, 0.0)) -> list[Word]:

@@ -24,12 +24,14 @@ import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from extractors.model import Cell, ExtractedDocument, Table
 from normalise.general import EMPTY, FIGURE, TEXT, cell_kind
 from normalise.ocr_repair import OCR_MIN_CONFIDENCE, OCR_MIN_STATUS_CONFIDENCE
+from normalise.periods import financial_year
 from normalise.records import NormalisedDocument, Observation, QuarantineRow
-from normalise.vocab import squash
+from normalise.vocab import squash, vocabulary
 
 # A label read with less confidence than this is checked word by word (clean print reads at 90+).
 LABEL_CHECK_BELOW = 92.0
@@ -40,6 +42,7 @@ REPAIR_SIMILARITY = 0.88
 # Signs that no measure label, heading or section title prints, but that OCR makes of specks and strokes.
 _ODD_SIGNS = re.compile(r"[$|{}~^¢§¥@\\_=<>\[\]]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_UNKNOWN = "label read by OCR holds what no vocabulary knows"
 # Layouts whose reader judges OCR'd value cells in context itself (normalise.grid).
 SELF_CHECKING = frozenset({"quarterly_grid", "target_setting"})
 
@@ -65,6 +68,60 @@ def _distinct(table: Table) -> list[tuple[int, int, Cell]]:
                 seen.add(id(cell))
                 out.append((r, c, cell))
     return out
+
+
+@cache
+def _letter_pairs() -> tuple[tuple[str, str], ...]:
+    pairs = vocabulary()["ocr_letters"]["pairs"]
+    return tuple((a, b) for a, b in pairs) + tuple((b, a) for a, b in pairs)
+
+
+def repair_word(word: str, is_word: Callable[[str], bool]) -> str | None:
+    """The one dictionary word a misread word is one lookalike swap away from (`heip` -> `help`), else
+    the one pair of words it splits into (`ofchildren`), or None when there is none or more than one."""
+    found: set[str] = set()
+    for wrong, right in _letter_pairs():
+        start = word.find(wrong)
+        while start >= 0:
+            candidate = word[:start] + right + word[start + len(wrong):]
+            if candidate.lower() != word.lower() and is_word(candidate.lower()):
+                found.add(candidate)
+            start = word.find(wrong, start + 1)
+    if not found:  # a space the engine did not see (`ofchildren`): the one way to cut it into two words
+        for k in range(1, len(word)):
+            head, tail = word[:k], word[k:]
+            if all((len(part) >= 2 or part.lower() == "a") and is_word(part.lower()) for part in (head, tail)):
+                found.add(f"{head} {tail}")
+    if len({f.lower() for f in found}) != 1:
+        return None
+    return max(found, key=lambda f: f[0].isupper())  # `lmprovement`: an `I` read as `l` starts a word
+
+
+def repair_label_words(cell: Cell, is_word: Callable[[str], bool]) -> list[str]:
+    """Unknown words of an OCR'd label the engine was unsure of, repaired in place where one lookalike
+    swap makes each a word (see repair_word); the notes, or [] when any stays unknown."""
+    fixes: list[tuple[str, str]] = []
+    for raw, confidence in cell.word_confidences:
+        if confidence >= LABEL_CHECK_BELOW:
+            continue
+        for word in unknown_words(raw, is_word):
+            fixed = repair_word(word, is_word)
+            if fixed is None:
+                return []
+            fixes.append((word, fixed))
+
+    def fix(text: str) -> str:
+        for word, fixed in fixes:
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", fixed, text)
+        return text
+
+    if fixes:
+        cell.text = fix(cell.text)
+        cell.word_confidences = [(fix(raw), confidence) for raw, confidence in cell.word_confidences]
+        notes = [f"{word!r} -> {fixed!r}: letters OCR takes for one another" for word, fixed in fixes]
+        cell.repairs = [*cell.repairs, *notes]
+        return notes
+    return []
 
 
 def unknown_words(text: str, is_word: Callable[[str], bool]) -> list[str]:
@@ -102,7 +159,7 @@ def label_doubt(cell: Cell, is_word: Callable[[str], bool]) -> str:
         strange += [repr(w) for w in unknown_words(word, is_word)]
         strange += [f"sign {sign!r}" for sign in _ODD_SIGNS.findall(word)]
     if strange:
-        return f"label read by OCR holds what no vocabulary knows ({', '.join(strange)}): {text!r}"
+        return f"{_UNKNOWN} ({', '.join(strange)}): {text!r}"
     known = [w for w in _WORD.findall(text) if len(w) >= 2 and (w.isupper() or is_word(w.lower()))]
     if not known and cell.confidence < LABEL_MIN_CONFIDENCE:
         return f"label read with low OCR confidence ({cell.confidence:.0f}): {text!r}"
@@ -113,11 +170,14 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 
 
 def _step(text: str) -> tuple[str, int] | None:
-    """A heading's place in a sequence of quarters or months (`Q3` -> ("q", 2), `Oct-18` -> ("m", 9))."""
+    """A heading's place in a sequence of quarters, months or years (`Q3` -> ("q", 2), `Oct-18` ->
+    ("m", 9), `2022/23` -> ("y", 2022))."""
     from normalise.ocr_repair import quarter_of
 
     if (q := quarter_of(text)) is not None:
         return "q", q - 1
+    if (year := financial_year(text)) is not None:
+        return "y", year[0]
     found = re.match(r"\W*([A-Za-z]{3})", text)
     if found and found.group(1).lower() in _MONTHS:
         return "m", _MONTHS.index(found.group(1).lower())
@@ -134,10 +194,12 @@ def follows_on(table: Table, cell: Cell) -> bool:
     here = _step(cell.text)
     if at is None or here is None:
         return False
-    size = 4 if here[0] == "q" else 12
+    size = {"q": 4, "m": 12}.get(here[0], 1 << 30)  # years do not wrap
     for k, ahead in ((at - 1, 1), (at + 1, -1)):
-        if 0 <= k < len(row) and (there := _step(row[k].text)) and there[0] == here[0] and \
-                (there[1] + ahead) % size == here[1]:
+        # The next heading along may stand a few columns away (a year over its quarters).
+        there = next((_step(c.text) for c in (row[k:] if ahead < 0 else reversed(row[:k + 1]))
+                      if _step(c.text) is not None), None) if 0 <= k < len(row) else None
+        if there is not None and there[0] == here[0] and (there[1] + ahead) % size == here[1]:
             return True
     return False
 
@@ -188,6 +250,10 @@ def judge_tables(doc: ExtractedDocument, is_word: Callable[[str], bool],
     known = list(dict.fromkeys([*known_labels, *confident]))
     for cell, why in texts:
         if not why:
+            continue
+        if why.startswith(_UNKNOWN) and (notes := repair_label_words(cell, is_word)) and not label_doubt(
+                cell, is_word):
+            trust.repaired[id(cell)] = "; ".join(notes)
             continue
         match = _best_match(cell.text, known)
         if match is not None:
