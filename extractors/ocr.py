@@ -26,14 +26,14 @@ import threading
 from bisect import bisect_right
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
 
-from extractors.geometry import fill_text, grid_from_rects, lines_with_boxes
+from extractors.geometry import fill_text, grid_from_rects, lines_with_boxes, lines_with_segments
 from extractors.model import BBox, Cell, ExtractionError, Table, TextLine
 from extractors.tesseract import OcrFailed, Word, font_size, read_boxes, read_image
 
@@ -928,8 +928,17 @@ def unruled_tables(words: Sequence[Word], page_number: int, settings: dict[str, 
 
     size = font_size(words)
     # Each word at its line's own type size, as a text layer gives it: a title set larger than the
-    # table under it is then no line of the table.
-    chars = [{**ch, "size": max(4.0, (ch["bottom"] - ch["top"]) / 0.75)} for ch in as_chars(words, size)]
+    # table under it is then no line of the table. And each word as tall as its type (its em box,
+    # as a text layer's characters are), not its ink: lines of a wrapped cell then sit as close as
+    # they do in a text layer.
+    # OCR boxes vary with the letters (ascenders, descenders) where a text layer's sizes do not: only
+    # a line clearly larger than the page's body text keeps its own size.
+    chars = []
+    for ch in as_chars(words, size):
+        own = max(4.0, (ch["bottom"] - ch["top"]) / 0.75)
+        own = own if own >= 1.25 * size else size
+        middle = (ch["top"] + ch["bottom"]) / 2
+        chars.append({**ch, "size": own, "top": middle - own / 2, "bottom": middle + own / 2})
     found = [t.rects for t in find_text_tables(chars, {**TEXT_SETTINGS, **settings.get(
         "text_settings", {})}) if t.prose_share <= settings.get("max_prose", 0.5)]
     if not found:
@@ -988,13 +997,18 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[st
 
 def ocr_page(pdf_path: Path, page_number: int, page_width: float, page_height: float,
              settings: dict[str, Any] | None = None) -> tuple[list[Table], list[TextLine]]:
-    """OCR one scanned page (1-based) into tables and running text, in PDF points with the origin top-left.
+    """OCR one scanned page (1-based) into tables and running text (see read_pdf_page)."""
+    reading = read_pdf_page(pdf_path, page_number, page_width, settings)
+    return reading.tables, reading.text_lines
 
-    page_width and page_height (points) are the page's size as pdfplumber reports it; pixels are
-    converted with the rendered width over page_width, so points agree with text-layer pages.
-    With ruled tables (and `reread: "all"`) the page reading and the cell-by-cell reading are two
-    Tesseract runs side by side: the grid is known from the image before any text is read.
-    Raises OcrFailed when the page cannot be read whichever way Tesseract is asked.
+
+def read_pdf_page(pdf_path: Path, page_number: int, page_width: float,
+                  settings: dict[str, Any] | None = None) -> PageReading:
+    """OCR one scanned page (1-based) into tables and lines, in PDF points with the origin top-left.
+
+    page_width (points) is the page's width as pdfplumber reports it; pixels are converted with the
+    rendered width over page_width, so points agree with text-layer pages. Raises OcrFailed when
+    the page cannot be read whichever way Tesseract is asked.
     """
     settings = settings or {}
     cfg = ocr_settings(settings)
@@ -1005,8 +1019,12 @@ def ocr_page(pdf_path: Path, page_number: int, page_width: float, page_height: f
 
 
 def read_image_page(gray: np.ndarray, dpi: float, page_number: int, settings: dict[str, Any],
-                    name: str) -> tuple[list[Table], list[TextLine]]:
-    """Tables and running text of a page image (grayscale, `dpi` pixels per inch), in points."""
+                    name: str) -> PageReading:
+    """Tables and lines of a page image (grayscale, `dpi` pixels per inch), in points.
+
+    The grid of ruled tables is known from the image before any text is read, so the page reading
+    and the cell-by-cell reading run side by side.
+    """
     cfg = ocr_settings(settings)
     scan = prepare(gray, dpi, cfg["max_skew"])
     assert scan.clean is not None
@@ -1021,7 +1039,23 @@ def read_image_page(gray: np.ndarray, dpi: float, page_number: int, settings: di
         finally:
             again = cell_run.result() if cell_run else None
     log.debug("%s: skew %.2f deg, %d words", name, scan.skew, len(words))
-    return read_scan(scan, words, page_number, settings, name, tables or None, again)
+    found, text_lines = read_scan(scan, words, page_number, settings, name, tables or None, again)
+    return PageReading(page_number, found, text_lines, page_lines=page_lines(words, page_number))
+
+
+def page_lines(words: Sequence[Word], page_number: int) -> list[TextLine]:
+    """Every line of the page, tables included, cut into pieces at wide gaps, as a text page gives
+    them (ExtractedDocument.page_lines): layouts printed without rules (indicator cards) are read
+    from these."""
+    from normalise.ocr_repair import repair_text
+
+    if not words:
+        return []
+    size = font_size(words)
+    return [
+        TextLine(repair_text(text)[0], page_number, box, segments=[(repair_text(t)[0], b) for t, b in pieces])
+        for text, box, pieces in lines_with_segments(as_chars(words, size))
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1037,6 +1071,7 @@ class PageReading:
     tables: list[Table]
     text_lines: list[TextLine]
     failure: str = ""  # one line: why the page could not be read (its tables and lines are then empty)
+    page_lines: list[TextLine] = field(default_factory=list)  # every line, tables included (see page_lines)
 
 
 def ocr_pages(pdf_path: Path, pages: dict[int, tuple[float, float]],
@@ -1050,14 +1085,13 @@ def ocr_pages(pdf_path: Path, pages: dict[int, tuple[float, float]],
     cfg = ocr_settings(settings)
 
     def one(number: int) -> PageReading:
-        width, height = pages[number]
+        width = pages[number][0]
         try:
-            tables, lines = ocr_page(pdf_path, number, width, height, settings)
+            return read_pdf_page(pdf_path, number, width, settings)
         except ExtractionError as exc:
             return PageReading(number, [], [], str(exc).removeprefix(f"{pdf_path.name}: "))
         except Exception as exc:  # a page's failure is recorded, never the document's
             return PageReading(number, [], [], f"page {number}: OCR failed ({type(exc).__name__}: {exc})")
-        return PageReading(number, tables, lines)
 
     numbers = sorted(pages)
     if cfg["workers"] <= 1 or len(numbers) <= 1:
@@ -1121,8 +1155,8 @@ def ocr_regions(pdf_path: Path, pictures: dict[int, tuple[tuple[float, float] | 
             x0, y0 = max(0, int(box[0] * scale)), max(0, int(box[1] * scale))
             x1, y1 = min(gray.shape[1], round(box[2] * scale)), min(gray.shape[0], round(box[3] * scale))
             try:
-                tables, _ = read_image_page(np.ascontiguousarray(gray[y0:y1, x0:x1]), scale * 72, number,
-                                            settings or {}, f"{name}, picture at {box[0]:.0f},{box[1]:.0f}")
+                tables = read_image_page(np.ascontiguousarray(gray[y0:y1, x0:x1]), scale * 72, number,
+                                         settings or {}, f"{name}, picture at {box[0]:.0f},{box[1]:.0f}").tables
             except ExtractionError as exc:
                 out.setdefault(number, []).append(PageReading(number, [], [], str(exc).removeprefix(
                     f"{pdf_path.name}: ")))

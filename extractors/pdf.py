@@ -514,6 +514,7 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
                 log.warning("%s: %s", path.name, reading.failure)
             tables += reading.tables
             text_lines += reading.text_lines
+            page_lines += reading.page_lines
             continue
         if n in pictured:
             for reading in pictured[n]:

@@ -124,6 +124,19 @@ def repair_label_words(cell: Cell, is_word: Callable[[str], bool]) -> list[str]:
     return []
 
 
+_STRAY_EDGE = re.compile(r"^[-_'‘’`\".,:;~|]+(?=[A-Za-z(])|(?<=[A-Za-z)])[.,:;'‘’`\"~|_-]+$")
+
+
+def strip_stray_marks(cell: Cell) -> None:
+    """Specks read as marks at either end of an OCR'd label (`Good.`, `-Percentage of`, `"Stable`)
+    dropped, with a note: a label that ends in a full stop is rare, a speck beside a word is not."""
+    text = cell.text.strip()
+    stripped = _STRAY_EDGE.sub("", text)
+    if stripped != text and stripped and cell_kind(stripped) == TEXT:
+        cell.text = stripped
+        cell.repairs = [*cell.repairs, f"{text!r} -> {stripped!r}: stray marks beside a word"]
+
+
 def unknown_words(text: str, is_word: Callable[[str], bool]) -> list[str]:
     """Words of a label that no dictionary or vocabulary knows. Acronyms (`UASC`, `CP`) and codes
     (`KS2`, `NI 62`) and words with capitals inside (`ChECS`) are taken as printed: every report
@@ -243,6 +256,8 @@ def judge_tables(doc: ExtractedDocument, is_word: Callable[[str], bool],
     texts: list[tuple[Cell, str]] = []
     for table in doc.tables:
         for _, _, cell in _distinct(table):
+            if cell.confidence is not None:
+                strip_stray_marks(cell)
             if cell_kind(cell.text) == TEXT:
                 why = label_doubt(cell, is_word) if cell.confidence is not None else ""
                 texts.append((cell, "" if why and follows_on(table, cell) else why))
