@@ -98,10 +98,33 @@ def repair_patterns(text: str) -> Repaired:
     return text, notes
 
 
+def repair_joined_words(text: str) -> Repaired:
+    """Two words the engine read without the space between them (`ofchildren`), cut where that
+    makes two dictionary words, and only one cut does. Capitalised words (names of places and
+    services) are left alone: `Southdale` is no `South dale`."""
+    from normalise.vocab import is_known_word
+
+    notes: list[str] = []
+
+    def cut(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if is_known_word(word):
+            return word
+        cuts = [(word[:k], word[k:]) for k in range(1, len(word))
+                if all((len(part) >= 2 or part == "a") and is_known_word(part) for part in (word[:k], word[k:]))]
+        if len(cuts) != 1:
+            return word
+        joined = " ".join(cuts[0])
+        notes.append(f"{word!r} -> {joined!r}: the space between two words not read")
+        return joined
+
+    return re.sub(r"(?<![A-Za-z'’-])[a-z][a-z]{4,}(?![A-Za-z'’-])", cut, text), notes
+
+
 def repair_text(text: str) -> Repaired:
     """The context-free repairs, applied to every OCR'd cell and line (headers and labels included)."""
     notes: list[str] = []
-    for repair in (repair_glyphs, repair_digits, repair_patterns):
+    for repair in (repair_glyphs, repair_digits, repair_patterns, repair_joined_words):
         text, more = repair(text)
         notes += more
     return text, notes

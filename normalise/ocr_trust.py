@@ -40,7 +40,7 @@ LABEL_MIN_CONFIDENCE = 45.0
 # A doubtful label is repaired to a known one at least this similar (letters and digits compared).
 REPAIR_SIMILARITY = 0.88
 # Signs that no measure label, heading or section title prints, but that OCR makes of specks and strokes.
-_ODD_SIGNS = re.compile(r"[$|{}~^¢§¥@\\_=<>\[\]]")
+_ODD_SIGNS = re.compile(r"[$|{}~^¢§¥@\\_\[\]]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 _UNKNOWN = "label read by OCR holds what no vocabulary knows"
 # Layouts whose reader judges OCR'd value cells in context itself (normalise.grid).
@@ -53,6 +53,7 @@ class Trust:
 
     doubts: dict[int, tuple[str, Cell]] = field(default_factory=dict)
     repaired: dict[int, str] = field(default_factory=dict)  # cell id -> the repair note
+    always: set[int] = field(default_factory=set)  # doubts every reader respects (see figure_doubt)
 
 
 def is_ocr_table(table: Table) -> bool:
@@ -124,15 +125,19 @@ def repair_label_words(cell: Cell, is_word: Callable[[str], bool]) -> list[str]:
     return []
 
 
-_STRAY_EDGE = re.compile(r"^[-_'‘’`\".,:;~|]+(?=[A-Za-z(])|(?<=[A-Za-z)])[.,:;'‘’`\"~|_-]+$")
+# Marks at either end of a word or a figure that are specks more often than print: a leading minus
+# before a figure is a sign, and is kept.
+_STRAY_EDGE = re.compile(r"^(?:[-_'‘’`\".,:;~|]+(?=[A-Za-z(])|['‘’`\".,:;~|_]+(?=\d))"
+                         r"|(?<=[A-Za-z)%\d])[.,:;'‘’`\"~|_-]+$")
 
 
 def strip_stray_marks(cell: Cell) -> None:
-    """Specks read as marks at either end of an OCR'd label (`Good.`, `-Percentage of`, `"Stable`)
-    dropped, with a note: a label that ends in a full stop is rare, a speck beside a word is not."""
+    """Specks read as marks at either end of an OCR'd cell (`Good.`, `-Percentage of`, `"Stable`,
+    `'76%`) dropped, with a note: a label that ends in a full stop is rare, a speck beside a word
+    is not."""
     text = cell.text.strip()
     stripped = _STRAY_EDGE.sub("", text)
-    if stripped != text and stripped and cell_kind(stripped) == TEXT:
+    if stripped != text and stripped and cell_kind(stripped) != EMPTY:
         cell.text = stripped
         cell.repairs = [*cell.repairs, f"{text!r} -> {stripped!r}: stray marks beside a word"]
 
@@ -217,8 +222,13 @@ def follows_on(table: Table, cell: Cell) -> bool:
     return False
 
 
+# A figure the engine read as two with a single space between (`87 7%` for `87.7%`, `1 270` for
+# `1,270`): a point or comma was lost, and no reader can tell which.
+_RUN_TOGETHER = re.compile(r"(?<![\d/.,])\d{1,3} \d{1,3}(?:\.\d+)?%|(?<![\d/.,])\d{1,3} \d{3}(?![\d/%])")
+
+
 def value_doubt(cell: Cell) -> str:
-    """Why an OCR'd figure or status cell cannot be trusted, or ""."""
+    """Why an OCR'd figure or status cell cannot be trusted, or "": the engine was unsure of it."""
     if cell.confidence is None:
         return ""
     kind = cell_kind(cell.text)
@@ -226,6 +236,14 @@ def value_doubt(cell: Cell) -> str:
     if kind != EMPTY and cell.confidence < bar:
         return f"low OCR confidence ({cell.confidence:.0f}): {cell.ocr_text or cell.text!r}"
     return ""
+
+
+def figure_doubt(cell: Cell) -> str:
+    """Why an OCR'd figure cannot be trusted whatever its reader makes of it, or "": figures run
+    together where a point or a comma was lost."""
+    if cell.confidence is None or not (found := _RUN_TOGETHER.search(cell.text)):
+        return ""
+    return f"figures run together where a point or comma may be lost ({found.group(0)!r}): {cell.text!r}"
 
 
 def _best_match(text: str, known: Sequence[str]) -> tuple[str, float] | None:
@@ -281,7 +299,12 @@ def judge_tables(doc: ExtractedDocument, is_word: Callable[[str], bool],
             trust.doubts[id(cell)] = (why, cell)
     for table in ocr_tables:
         for _, _, cell in _distinct(table):
-            if id(cell) not in trust.doubts and cell_kind(cell.text) != TEXT and (why := value_doubt(cell)):
+            if id(cell) in trust.doubts or cell_kind(cell.text) == TEXT:
+                continue
+            if why := figure_doubt(cell):
+                trust.doubts[id(cell)] = (why, cell)
+                trust.always.add(id(cell))
+            elif why := value_doubt(cell):
                 trust.doubts[id(cell)] = (why, cell)
     return trust
 
@@ -325,7 +348,8 @@ def enforce(doc: ExtractedDocument, out: NormalisedDocument, trust: Trust,
         value = table.grid[where.row_index][where.col_index]
         names = _identity_cells(table, where.row_index, where.col_index)
         doubt = None
-        if id(value) in trust.doubts and self_checked.get(where.table_index) not in SELF_CHECKING:
+        if id(value) in trust.doubts and (id(value) in trust.always
+                                          or self_checked.get(where.table_index) not in SELF_CHECKING):
             doubt = trust.doubts[id(value)]
         else:
             doubt = next((trust.doubts[id(c)] for c in names if id(c) in trust.doubts), None)

@@ -150,7 +150,7 @@ def test_counts_reach_the_documents_view_the_export_and_the_validations(
     with open_warehouse(warehouse_file, read_only=True) as wh:
         documents = wh.query("SELECT * FROM documents ORDER BY source_file")
         failing = wh.query("SELECT source_file, suite FROM validations WHERE NOT success")
-    assert list(documents.columns[-2:]) == ["figure_cells", "uncited_cells"]
+    assert list(documents.columns[-3:]) == ["figure_cells", "uncited_cells", "page_sources"]
     counts = {r.source_file: (r.figure_cells, r.uncited_cells) for r in documents.itertuples()}
     assert counts["contract.pdf"][0] == counts["contract.docx"][0] > 0  # the same report in two formats
     assert counts["contract.pdf"][1] == 0 and counts["contract.docx"][1] == 1

@@ -16,8 +16,8 @@ from normalise.document import normalise_document
 from normalise.inspect import describe, inspect_file, rows_as_printed
 from samples.generate import expected_observations, random_report, write_docx, write_pdf
 
-REGION_KEYS = {"region", "table", "continues", "page", "bbox", "engine", "quality", "layout", "reason",
-               "header_rows", "row_fragment", "rows"}
+REGION_KEYS = {"region", "table", "continues", "page", "page_source", "bbox", "engine", "quality", "layout",
+               "reason", "header_rows", "row_fragment", "rows"}
 
 
 def _observations(doc: object) -> list[tuple[object, ...]]:
@@ -45,6 +45,7 @@ def test_inspect_json_gives_one_region_per_page_with_the_continuation_marked(
     assert (first["region"], first["page"], first["table"], first["continues"]) == (1, 1, 1, None)
     assert (second["region"], second["page"], second["table"], second["continues"]) == (2, 2, 1, 1)
     assert first["layout"] == second["layout"] == "quarterly_grid"
+    assert first["page_source"] == second["page_source"] == "text"  # read from the text layer
     # The second page repeats the header: inspect shows it as found and counts it as repeated header rows.
     assert second["header_rows"] == first["header_rows"] == 2
     assert second["rows"][:2] == first["rows"][:2]
