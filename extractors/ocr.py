@@ -160,12 +160,20 @@ def dark_fill(gray: np.ndarray, scale: float) -> np.ndarray:
     return filled.astype(bool)
 
 
-def unfill(gray: np.ndarray, dark: np.ndarray) -> np.ndarray:
-    """Light text on dark fills turned dark on light, so it binarises like the rest."""
+def unfill(gray: np.ndarray, dark: np.ndarray, scale: float = 300 / 72) -> np.ndarray:
+    """Light text on dark fills turned dark on light, so it binarises like the rest.
+
+    The fill's outline is never exactly the band's: a sliver of band left dark, or of paper turned
+    dark, would read as a thick rule that swallows the column lines touching it. So a thin seam
+    along the outline is made paper (the band's edges are row boundaries all the same: _band_edges).
+    """
     if not dark.any():
         return gray
     out = gray.copy()
     out[dark] = 255 - out[dark]
+    mask = dark.astype(np.uint8)
+    seam = np.ones((_odd(1.2 * scale), _odd(1.2 * scale)), np.uint8)
+    out[(cv2.dilate(mask, seam) - cv2.erode(mask, seam)) > 0] = 255
     return out
 
 
@@ -255,7 +263,7 @@ def flatten(gray: np.ndarray, scale: float) -> np.ndarray:
 def prepare(gray: np.ndarray, dpi: float, max_skew: float) -> Scan:
     scale = dpi / 72
     filled = dark_fill(gray, scale)
-    gray = flatten(unfill(gray, filled), scale)
+    gray = flatten(unfill(gray, filled, scale), scale)
     skew = estimate_skew(binarise(gray, scale), max_skew)
     if abs(skew) >= 0.05:
         gray = _rotate(gray, skew, 255)
@@ -264,6 +272,10 @@ def prepare(gray: np.ndarray, dpi: float, max_skew: float) -> Scan:
     thick = max(2, round(_MAX_THICK * scale))
     horizontal = _runs(ink, int(_H_RUN * scale), True, thick)
     vertical = _runs(ink, int(_V_RUN * scale), False, thick)
+    if filled.any():  # a band's outline rules the table as a drawn line would (its seam was made paper)
+        ring = cv2.morphologyEx(filled.astype(np.uint8) * 255, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+        horizontal = cv2.bitwise_or(horizontal, _runs(ring, int(_H_RUN * scale), True, thick))
+        vertical = cv2.bitwise_or(vertical, _runs(ring, int(_V_RUN * scale), False, thick))
     scan = Scan(gray, ink, horizontal, vertical, scale, skew, filled=filled)
     noise = specks(ink, scale)
     lines = np.zeros_like(ink, dtype=bool)
@@ -349,7 +361,8 @@ def ruled_rects(scan: Scan, region: tuple[int, int, int, int], size: float) -> l
     """
     x0, y0, x1, y1 = region
     tol = _SNAP * scan.scale
-    ys = _cluster([p + y0 for p, *_ in _positions(scan.horizontal[y0:y1, x0:x1], True)], tol)
+    ys = _cluster([p + y0 for p, *_ in _positions(scan.horizontal[y0:y1, x0:x1], True)] + _band_edges(scan, region),
+                  tol)
     xs = _cluster([p + x0 for p, *_ in _positions(scan.vertical[y0:y1, x0:x1], False)], tol)
     if len(ys) < 2 or len(xs) < 2:
         return []
@@ -408,6 +421,17 @@ def phrases(scan: Scan, x0: float, top: float, x1: float, bottom: float, size: f
         if h >= 0.45 * size and stats[i, cv2.CC_STAT_AREA] >= 0.05 * size * size:
             out.append(Word("", a + x, b + y, a + x + w, b + y + h, 100.0))
     return out
+
+
+def _band_edges(scan: Scan, region: tuple[int, int, int, int]) -> list[float]:
+    """The tops and bottoms of dark bands across a table (pixels): a band's edge is a row boundary
+    even where no ruling line is drawn along it."""
+    if scan.filled is None or not scan.filled.any():
+        return []
+    x0, y0, x1, y1 = region
+    across = scan.filled[y0:y1, x0:x1].mean(axis=1) > 0.5
+    changes = np.flatnonzero(np.diff(across.astype(np.int8)))
+    return [float(y0 + k + 1) for k in changes]
 
 
 def _filled_rows(scan: Scan, xs: list[float], ys: list[float]) -> list[tuple[int, int]]:

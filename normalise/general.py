@@ -162,8 +162,10 @@ def _is_data_row(row: list[VCell]) -> bool:
         return False
     if all(_is_year(v.text) for v in figures) and not any(v.kind == STATUS for v in cells):
         return False
-    texts = [v for v in cells if v.kind == TEXT]
-    return len(figures) + len(cells) - len(figures) - len(texts) >= len(texts) - 1
+    # Headings are short; a row's long texts (its label, its commentary) say nothing of whether it
+    # is a heading row, and a row of two figures beside a code, a label, a unit and a comment is data.
+    texts = [v for v in cells if v.kind == TEXT and len(v.text.split()) <= 3]
+    return len(figures) + len(cells) - len(figures) - len([v for v in cells if v.kind == TEXT]) >= len(texts) - 1
 
 
 def _find_body(grid: list[list[VCell]]) -> int | None:

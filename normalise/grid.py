@@ -143,6 +143,8 @@ def find_layout(table: Table) -> GridLayout | None:
         return None
     if "label" not in roles.values():
         text_cols = [c for c in range(table.n_cols) if c not in periods and c not in roles]
+        # The stub stands left of the figures; a long text to their right is a comment on them.
+        text_cols = [c for c in text_cols if c < min(periods)] or text_cols
         if text_cols:
             roles[max(text_cols, key=lambda c: _mean_length(table, c, header_rows))] = "label"
     return GridLayout(header_rows, periods, roles, bands, title_rows, headers)

@@ -334,7 +334,7 @@ def enforce(doc: ExtractedDocument, out: NormalisedDocument, trust: Trust,
 
     self_checked: table number -> layout, for tables whose reader judged its value cells itself.
     """
-    if not trust.doubts and not trust.repaired:
+    if not any(is_ocr_table(t) for t in doc.tables):
         return
     kept: list[Observation] = []
     dropped_labels: set[str] = set()
@@ -364,6 +364,40 @@ def enforce(doc: ExtractedDocument, out: NormalisedDocument, trust: Trust,
                                             why, where, cell.crop_png or value.crop_png))
         if cell is not value:
             dropped_labels.add(obs.measure_label)
-    out.observations = kept
+    out.observations = _odd_period_columns(doc, kept, out)
     still_named = {o.measure_label for o in kept}
     out.measures = [m for m in out.measures if m.measure_label not in dropped_labels - still_named]
+
+
+def _odd_period_columns(doc: ExtractedDocument, observations: list[Observation],
+                        out: NormalisedDocument) -> list[Observation]:
+    """Observations kept, less those of an OCR'd table's one period column whose period is of another
+    kind than all its others (`Q1 {Apr 16)` read as the month `Apr 16` among quarters): a misread
+    heading, whose figures go to quarantine."""
+    by_table: dict[int, dict[int, set[str]]] = {}
+    for obs in observations:
+        where = obs.lineage
+        table = doc.tables[where.table_index - 1] if 0 < where.table_index <= len(doc.tables) else None
+        if table is not None and is_ocr_table(table) and obs.period_type:
+            by_table.setdefault(where.table_index, {}).setdefault(where.col_index, set()).add(obs.period_type)
+    odd: dict[tuple[int, int], str] = {}
+    for index, columns in by_table.items():
+        kinds = [next(iter(k)) for k in columns.values() if len(k) == 1]
+        if len(kinds) < 3:
+            continue
+        usual = max(set(kinds), key=kinds.count)
+        strays = [col for col, k in columns.items() if k != {usual}]
+        if len(strays) == 1 and kinds.count(usual) == len(kinds) - 1:
+            odd[(index, strays[0])] = f"period heading read as a {next(iter(columns[strays[0]]))} among {usual} columns"
+    if not odd:
+        return observations
+    kept = []
+    for obs in observations:
+        why = odd.get((obs.lineage.table_index, obs.lineage.col_index))
+        if why is None:
+            kept.append(obs)
+            continue
+        cell = doc.tables[obs.lineage.table_index - 1].grid[obs.lineage.row_index][obs.lineage.col_index]
+        out.quarantine.append(QuarantineRow(obs.measure_label, obs.breakdown, obs.period_label, obs.raw_text,
+                                            f"{why}: {obs.period_label!r}", obs.lineage, cell.crop_png))
+    return kept

@@ -25,7 +25,7 @@ from typing import Any
 
 import pdfplumber
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from extractors import ExtractionError, extract
@@ -219,9 +219,18 @@ def test_ruled_pdf_tables_read_as_drawn(tables: list[DrawnTable]) -> None:
     _check(tables, lambda t, p: render_pdf(t, p, ruled=True), "pdf", ".pdf")
 
 
+def _printed_under_every_column(table: DrawnTable) -> bool:
+    """Whether every column shows something in the body. Printed without rules, a column blank all
+    the way down has no extent of its own: its heading reads as part of its neighbour's (`Male
+    Female` over `1,000`), as it would to a person, so such a draw is no test of the reader."""
+    body = [r for r, kind in enumerate(table.kinds) if kind == "body"]
+    return all(any(table.grid[r][c].strip() for r in body) for c in range(len(table.col_kinds)))
+
+
 @grammar_settings
 @given(documents)
 def test_borderless_pdf_tables_read_as_drawn(tables: list[DrawnTable]) -> None:
+    assume(all(_printed_under_every_column(t) for t in tables))
     _check(tables, lambda t, p: render_pdf(t, p, ruled=False), "pdf", ".pdf")
 
 
