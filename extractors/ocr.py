@@ -150,6 +150,15 @@ def dark_fill(gray: np.ndarray, scale: float) -> np.ndarray:
     outlines, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     big = [c for c in outlines if cv2.contourArea(c) >= (20 * scale) ** 2]
     filled = np.zeros_like(dark)
+    # A fill with nothing light on it is a blot or a picture, not a band of headings: left as it is.
+    kept = []
+    for outline in big:
+        one = np.zeros_like(dark)
+        cv2.drawContours(one, [outline], -1, 1, thickness=cv2.FILLED)
+        inside = one > 0
+        if float((gray[inside] > 150).mean()) >= 0.02:
+            kept.append(outline)
+    big = kept
     cv2.drawContours(filled, big, -1, 1, thickness=cv2.FILLED)
     # A band is a rectangle: light letters that touch its edge bite into its outline, and would be
     # left uninverted. An outline that nearly fills its (turned) rectangle is taken as the rectangle.
@@ -457,6 +466,9 @@ def band_rects(xs: list[float], top: float, bottom: float, boxes: Sequence[Word]
     in below it (`2021/22` over its quarters). Everything in pixels.
     """
     inside = [w for w in boxes if top <= w.cy <= bottom and xs[0] <= w.cx <= xs[-1]]
+    # A strip of band left dark along its edge reads as one phrase the band's whole width: no heading.
+    inside = [w for w in inside if w.x1 - w.x0 < 0.95 * (xs[-1] - xs[0])
+              or min(w.top - top, bottom - w.bottom) > 0.25 * size]
     lines = _crossed_lines_joined(_text_lines(inside, size))
     if not lines:
         return [(xs[c], top, xs[c + 1], bottom) for c in range(len(xs) - 1)]

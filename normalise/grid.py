@@ -312,7 +312,8 @@ class GridReader:
             return {}
         if self._ocr is None:
             self._ocr = ocr_table_context(self.table, layout.header_rows, layout.title_rows,
-                                          layout.period_columns, list(layout.roles))
+                                          layout.period_columns, list(layout.roles),
+                                          (self.out.report_period_start, self.out.report_period_end))
         context = self._ocr
         readings = read_ocr_row([row[c] for c in cols], label, target_text, [context.percent_share[c] for c in cols])
         label_col = _column(layout, "label")

@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -392,13 +393,25 @@ def _lost_points(readings: list[OcrReading]) -> list[OcrReading]:
     return out
 
 
-def untrusted_periods(periods: dict[int, Period], header_confidence: dict[int, float]) -> dict[int, str]:
+def within_report(period: Period, report: tuple[date | None, date | None]) -> bool:
+    """Whether a period ends within the year up to the end of the report's own period: a heading the
+    report's stated date confirms (a misread year digit would put it years away)."""
+    start, end = report
+    if period.end is None or end is None:
+        return False
+    return end - timedelta(days=400) <= period.end <= end + timedelta(days=1) and (
+        start is None or period.end >= start - timedelta(days=400))
+
+
+def untrusted_periods(periods: dict[int, Period], header_confidence: dict[int, float],
+                      report: tuple[date | None, date | None] = (None, None)) -> dict[int, str]:
     """Period columns of an OCR'd header not to be trusted, with why.
 
     A misread header would file every figure under it in the wrong period. So a period column is
     dropped when its period repeats another column's; and, unless its period follows on from a
-    neighbour's (`Q2 16/17` after `Q1 16/17`), when the engine was unsure of its header or its
-    period is of another kind than the rest (a `Q2` read as nothing leaves `16/17`, a year).
+    neighbour's (`Q2 16/17` after `Q1 16/17`), when the engine was unsure of its header (and the
+    report's own date does not confirm it, see within_report) or its period is of another kind
+    than the rest (a `Q2` read as nothing leaves `16/17`, a year).
     """
     doubtful: dict[int, str] = {}
     cols = sorted(periods)
@@ -421,7 +434,7 @@ def untrusted_periods(periods: dict[int, Period], header_confidence: dict[int, f
         after = i + 1 < len(cols) and follows(here, periods[cols[i + 1]])
         if col in doubtful or before or after:
             continue
-        if confidence < OCR_MIN_CONFIDENCE:
+        if confidence < OCR_MIN_CONFIDENCE and not within_report(here, report):
             doubtful[col] = f"period header {here.label!r} read with low OCR confidence ({confidence:.0f})"
         elif len(cols) > 2 and here.type != usual:
             # A lost `Q3` over `21/22` leaves a financial year among quarters.
@@ -439,7 +452,8 @@ class OcrTableContext:
 
 
 def ocr_table_context(table: Table, header_rows: int, title_rows: set[int], period_columns: dict[int, Period],
-                      role_columns: Sequence[int] = ()) -> OcrTableContext:
+                      role_columns: Sequence[int] = (),
+                      report: tuple[date | None, date | None] = (None, None)) -> OcrTableContext:
     """Per column of an OCR'd table: the share of `%` figures, the period headers not to trust (see
     untrusted_periods), and the columns among the periods whose header named nothing (`Q4` read as
     `4` over `"46/17`): their figures are not dropped but quarantined."""
@@ -460,7 +474,7 @@ def ocr_table_context(table: Table, header_rows: int, title_rows: set[int], peri
             if inside or confidence[col] < OCR_MIN_CONFIDENCE:
                 header = " ".join(table.grid[r][col].text for r in range(header_rows) if r not in title_rows)
                 unread[col] = f"period header not read: {header.strip()!r}"
-    doubtful = untrusted_periods(period_columns, {c: confidence[c] for c in cols})
+    doubtful = untrusted_periods(period_columns, {c: confidence[c] for c in cols}, report)
     return OcrTableContext(dict(zip(cols, shares, strict=True)), doubtful, unread)
 
 
