@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -182,8 +182,11 @@ def extract_step(path: Path, sha256: str, settings: dict[str, Any] | None = None
     return doc
 
 
-def normalise_step(doc: ExtractedDocument) -> NormalisedDocument:
-    tidy = normalise_document(doc)
+def normalise_step(doc: ExtractedDocument,
+                   known_labels: Mapping[str, Sequence[str]] | None = None) -> NormalisedDocument:
+    """The document's tidy rows; known_labels (organisation -> measure labels already loaded) lets a
+    doubtful OCR'd label be repaired to one its organisation already reports."""
+    tidy = normalise_document(doc, known_labels or {})
     # Zero-loss count (documents.figure_cells / uncited_cells). Idempotent: harmless if normalise_document
     # already did it.
     accounting = finish_accounting(doc, tidy)
@@ -375,7 +378,8 @@ def prepare(
     """Extract, normalise and validate one file. Never raises for bad input: that is a Prepared with a reason."""
     try:
         doc = steps["extract"](path, sha256, settings)
-        tidy = steps["normalise"](doc)
+        known, normalise = (settings or {}).get("known_labels"), steps["normalise"]
+        tidy = normalise_step(doc, known) if known and normalise is normalise_step else normalise(doc)
         frames = steps["validate"](to_frames(doc, tidy, path))
         crop_seconds = add_crops(frames, path, doc.kind)
     except ExtractionError as exc:
@@ -456,6 +460,7 @@ def ingest_files(
     summary = RunSummary()
     todo, skipped = plan(paths, location, corrections)
     sync_corrections(location, corrections)
+    settings = {**(settings or {}), "known_labels": _known_labels(location)}
     summary.outcomes += skipped
     bar = None
     if progress:
@@ -501,12 +506,24 @@ def ingest_files(
     return summary
 
 
+def _known_labels(location: str) -> dict[str, list[str]]:
+    """The measure labels the warehouse holds per organisation (none for a new warehouse)."""
+    if not Path(location).exists():
+        return {}
+    with open_warehouse(location, read_only=True) as wh:
+        return wh.known_labels()
+
+
 def _run_pool(
     readable: list[FileOutcome], location: str, steps: Mapping[str, Callable[..., Any]],
     settings: dict[str, Any] | None, workers: int, done: Callable[[FileOutcome], None], run: RunSummary,
 ) -> None:
     # "spawn": workers start clean, without this process's open DuckDB handles or Prefect threads.
     context = multiprocessing.get_context("spawn")
+    # Files already run side by side: a scanned file's pages are read one at a time in each worker
+    # (unless the settings say otherwise), so that Tesseract's threads do not outnumber the cores.
+    options = (settings or {}).get("ocr_options") or {}
+    settings = {**(settings or {}), "ocr_options": {"workers": 1, **options}}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: dict[Future[Prepared], FileOutcome] = {
             pool.submit(_prepare_in_worker, o.path, o.sha256, settings): o for o in readable

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from extractors.model import ExtractedDocument, Table, TextLine
 from normalise.accounting import cells_at, figure_cells_of, finish_accounting
 from normalise.audit import is_audit_table, read_audit_table, stream_of
 from normalise.cards import Card, card_records, read_cards
-from normalise.general import Context, Reading, absorb_into, read_general
+from normalise.general import Context, Reading, absorb_into, column_extent, read_general
 from normalise.grid import GridLayout, GridReader, find_layout, layout_name
 from normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
 from normalise.longlist import find_sides, outcome_block, read_long_list
@@ -234,14 +234,17 @@ def _quarantine_unread_rows(rows: list[Row], claimed: dict[int, str], out: Norma
                 out.quarantine.append(QuarantineRow("", "", "", piece.text, reason, piece.lineage))
 
 
-def normalise_document(doc: ExtractedDocument, known_labels: Sequence[str] = ()) -> NormalisedDocument:
-    """The tidy rows of one document. known_labels: measure labels the warehouse already holds (the
-    same organisation's other reports), against which doubtful OCR'd labels are repaired."""
+def normalise_document(doc: ExtractedDocument,
+                       known_labels: Mapping[str, Sequence[str]] | Sequence[str] = ()) -> NormalisedDocument:
+    """The tidy rows of one document. known_labels: measure labels the warehouse already holds, per
+    organisation (or a plain list), against which doubtful OCR'd labels are repaired."""
     out = NormalisedDocument()
-    trust = judge_tables(doc, is_known_word, known_labels)  # OCR'd cells judged before any reader
+    organisation = organisation_of(doc)
+    known = known_labels.get(organisation, ()) if isinstance(known_labels, Mapping) else known_labels
+    trust = judge_tables(doc, is_known_word, known)  # OCR'd cells judged before any reader
     if doc.text_lines:
         out.title = doc.text_lines[0].text
-    out.organisation = organisation_of(doc)
+    out.organisation = organisation
     period = report_period(doc)
     if period is not None:
         out.report_period_label, out.report_period_start, out.report_period_end = (
@@ -270,7 +273,8 @@ def normalise_document(doc: ExtractedDocument, known_labels: Sequence[str] = ())
             out.tables.append(TableReport(index, table.page, table.engine, layout, reason, header_rows, table.quality))
             continue
         if layout in CONTESTED or layout == "general":
-            context = Context(heading_above(doc, table), period, _continued_paths(previous, table))
+            context = Context(heading_above(doc, table), period, _continued_paths(previous, table),
+                              _columns_above(previous, table))
             layout, reason, header_rows, reading = _contest(table, index, decided, (outcome, described), context, out)
             if reading is not None:
                 previous = (table, reading)
@@ -409,4 +413,24 @@ def _continued_paths(previous: tuple[Table, Reading] | None, table: Table) -> li
         return None
     before, reading = previous
     last_page = max(before.pages or [before.page])
+    # On the next page; or on the same page right below it, where the table was cut in two (a
+    # printed gap the reader took for its end).
     return reading.column_paths if table.page == last_page + 1 and reading.column_paths else None
+
+
+def _columns_above(previous: tuple[Table, Reading] | None, table: Table) -> list[tuple[float, float, list[str]]] | None:
+    """The value columns (x extent, headings) of the general table right above this one on its page:
+    the text engine may cut one table in two at a gap, the lower part without a header."""
+    if previous is None:
+        return None
+    before, reading = previous
+    if not (table.page == max(before.pages or [before.page]) and before.bbox is not None and table.bbox is not None
+            and 0 <= table.bbox[1] - before.bbox[3] <= 40.0 and reading.column_paths):
+        return None
+    out = []
+    for col, path in zip(reading.path_columns, reading.column_paths, strict=True):
+        extent = column_extent(before, col)
+        if extent is None:
+            return None
+        out.append((extent[0], extent[1], path))
+    return out

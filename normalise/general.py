@@ -117,6 +117,9 @@ class Context:
     title: str = ""  # the table's caption or the heading above it
     report: Period | None = None  # the report's own period
     previous_paths: list[list[str]] | None = None  # a table this one continues, without its header
+    # ... or, just above it on the same page, its value columns' x extents and headings: a table the
+    # text engine cut in two is matched column by column where it lies.
+    previous_columns: list[tuple[float, float, list[str]]] | None = None
 
 
 @dataclass
@@ -125,11 +128,43 @@ class Reading:
 
     header_rows: int = 0
     column_paths: list[list[str]] = field(default_factory=list)
+    path_columns: list[int] = field(default_factory=list)  # the columns column_paths name, in order
     value_columns: list[int] = field(default_factory=list)
     label_columns: list[int] = field(default_factory=list)
     figures: int = 0
     reason: str = ""
     title: str = ""  # the caption or heading the table's figures are named under
+
+
+def column_extent(table: Table, col: int) -> tuple[float, float] | None:
+    """The x extent of a column (points), from the cells that cover it alone."""
+    boxes = [row[col].bbox for row in table.grid if row[col].col_span == 1 and row[col].bbox]
+    if not boxes:
+        return None
+    return min(b[0] for b in boxes), max(b[2] for b in boxes)  # type: ignore[index]
+
+
+def _placed_under(table: Table, value_cols: list[int],
+                  above: list[tuple[float, float, list[str]]]) -> dict[int, list[str]] | None:
+    """Each value column's heading from the column above it that it overlaps most (at least half of
+    the narrower), when every value column has one and no two share it."""
+    out: dict[int, list[str]] = {}
+    used: set[int] = set()
+    for c in value_cols:
+        extent = column_extent(table, c)
+        if extent is None:
+            return None
+        best, share = -1, 0.0
+        for k, (x0, x1, _) in enumerate(above):
+            overlap = min(extent[1], x1) - max(extent[0], x0)
+            narrower = min(extent[1] - extent[0], x1 - x0)
+            if narrower > 0 and overlap / narrower > share:
+                best, share = k, overlap / narrower
+        if best < 0 or share < 0.5 or best in used:
+            return None
+        used.add(best)
+        out[c] = above[best][2]
+    return out
 
 
 def _virtual_grid(table: Table) -> list[list[VCell]]:
@@ -525,6 +560,9 @@ def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -
     paths = _column_paths(grid, header, value_cols)
     if not header and context.previous_paths is not None and len(context.previous_paths) == len(value_cols):
         paths = dict(zip(value_cols, context.previous_paths, strict=True))  # a continuation without its header
+    elif not header and context.previous_columns and (placed := _placed_under(table, value_cols,
+                                                                               context.previous_columns)):
+        paths = placed
     roles = {c: role for c in value_cols if (role := _role(paths[c])) is not None}
     n_cols = len(grid[0])
     text_cols = [c for c in range(n_cols) if c not in value_cols]
@@ -546,6 +584,7 @@ def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -
     reading.header_rows, reading.value_columns = body, figure_cols
     reading.label_columns = [label_col] if label_col is not None else []
     reading.column_paths = [paths[c] for c in value_cols]
+    reading.path_columns = list(value_cols)
     title = join_heading([t for r in captions for t in _distinct_texts(grid[r])]) or context.title
     reading.title = title
 

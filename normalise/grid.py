@@ -18,7 +18,7 @@ from extractors.model import Cell, Table
 from extractors.stitch import same_row
 from normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
 from normalise.ocr_repair import OcrReading, OcrTableContext, label_problem, ocr_table_context, read_ocr_row
-from normalise.periods import Period, financial_year, looks_like_period, parse_period
+from normalise.periods import Period, financial_year, looks_like_period, month_in_year, parse_period
 from normalise.records import (
     BandRow,
     BenchmarkRow,
@@ -115,6 +115,13 @@ def find_layout(table: Table) -> GridLayout | None:
     if last_period_row < 0:
         return None
     header_rows = last_period_row + 1
+    # Sub-headings under the period row (`Mar | Apr` under `2011/12 | 2012/13`, with `Code |
+    # Description` beside them) are header too: rows of several headings and no figure.
+    while header_rows < min(MAX_HEADER_ROWS, table.n_rows - 1):
+        texts = [c.text for c in table.distinct_cells(header_rows) if c.text.strip()]
+        if len(texts) < 2 or any(_states_figures(t) for t in texts):
+            break
+        header_rows += 1
     # A header cell merged down past the period row (`Measure` over two rows) ends the header with it.
     title_rows = {r for r in range(header_rows) if _is_full_width(table, r)}
     periods: dict[int, Period] = {}
@@ -134,7 +141,11 @@ def find_layout(table: Table) -> GridLayout | None:
         if role:
             roles[col] = role
             continue
-        period = parse_period(" ".join(cell.text for cell in stack))
+        # A month under its year (`2011/12` over `Mar`) is that month, read bottom up as the general
+        # reader reads it; anything else is read top down (`2018/19` over `Qtr1`).
+        bottom_up = " ".join(cell.text for cell in reversed(stack))
+        period = month_in_year(bottom_up) if len(stack) > 1 else None
+        period = period or parse_period(" ".join(cell.text for cell in stack))
         if period is not None:
             periods[col] = period
     # One period column is enough when the table names its measure column (a target-setting table

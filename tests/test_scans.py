@@ -173,6 +173,25 @@ def test_a_doubtful_label_matching_a_known_measure_is_repaired_and_the_repair_re
     assert all("label matched a known measure" in o.repairs for o in repaired)
 
 
+def test_labels_are_repaired_only_to_the_measures_of_the_same_organisation(tmp_path: Path) -> None:
+    source, truth = render_source("contract", 2, tmp_path)  # a text report loads first
+    location = str(tmp_path / "warehouse.duckdb")
+    ingest_files([source], location)
+    with open_warehouse(location, read_only=True) as wh:
+        known = wh.known_labels()
+    (organisation,) = known
+    assert {m["measure_label"] for m in truth.measures} <= set(known[organisation])
+    label = next(m["measure_label"] for m in truth.measures if len(str(m["measure_label"])) > 30)
+    misread = str(label).replace("e", "c", 2)  # two letters OCR took for others, read unsurely
+    pairs = zip(misread.split(), str(label).split(), strict=True)
+    words = [(w, 40.0 if w != printed else 95.0) for w, printed in pairs]
+    ours, theirs = _grid(misread, words), _grid(misread, words)
+    ours.text_lines[0] = TextLine(f"{organisation}: quarterly performance report", 1, (0, 0, 300, 8))
+    theirs.text_lines[0] = TextLine("Elsewhere County Council: quarterly performance report", 1, (0, 0, 300, 8))
+    assert label in {o.measure_label for o in normalise_document(ours, known).observations}
+    assert label not in {o.measure_label for o in normalise_document(theirs, known).observations}
+
+
 def test_a_label_the_engine_was_sure_of_is_trusted_whatever_its_words() -> None:
     cell = _ocr_cell("Children seen by the Solihull MASH", 1, 0)  # a name no dictionary knows, read clearly
     assert label_doubt(cell, is_known_word) == ""

@@ -400,6 +400,22 @@ class DuckDBWarehouse:
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
 
+    def known_labels(self) -> dict[str, list[str]]:
+        """The measure labels already loaded, per organisation: what a doubtful OCR'd label may be
+        repaired to (normalise.ocr_trust)."""
+        rows = self.con.execute(
+            """
+            SELECT DISTINCT d.organisation, m.measure_label
+            FROM measure_facts m JOIN document_facts d ON d.source_file = m.source_file
+            WHERE coalesce(d.organisation, '') <> '' AND coalesce(m.measure_label, '') <> ''
+            ORDER BY 1, 2
+            """
+        ).fetchall()
+        out: dict[str, list[str]] = {}
+        for organisation, label in rows:
+            out.setdefault(organisation, []).append(label)
+        return out
+
     def status(self) -> dict[str, pd.DataFrame]:
         """What is loaded (per document), what failed, and what sits in quarantine."""
         documents = self.query(
