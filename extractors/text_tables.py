@@ -626,6 +626,17 @@ def _crossing(lines: list[Line], seps: Sequence[float], settings: dict[str, Any]
     return crossed / max(1, len(lines))
 
 
+def _set_as_rows(lines: list[Line], i: int) -> bool:
+    """Whether line i sits among its neighbours as rows of one table do: the blanks above and below
+    it no wider than the widest blank between the rows above it (a title between two tables stands
+    apart)."""
+    if i == 0 or i + 1 >= len(lines):
+        return False
+    blanks = [b.top - a.bottom for a, b in itertools.pairwise(lines[max(0, i - 6):i])]
+    widest = max(blanks, default=0.0)
+    return max(lines[i].top - lines[i - 1].bottom, lines[i + 1].top - lines[i].bottom) <= widest + 0.5
+
+
 def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBox] = ()) -> list[list[Line]]:
     """Split a block where two tables meet.
 
@@ -659,7 +670,14 @@ def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Seque
             # Two lines across the columns in a row: notes, then the next table's title.
             notes = i + 1 < len(lines) and not multi[i + 1] and _crossed(lines[i + 1], seps, gap) > 0
             # The columns below do not fit those above (judged only with enough rows above).
-            misfit = sum(multi[:i]) >= 4 and _crossing(near_below, seps, settings) > 0.5
+            # Unless the line follows a line of the rows' size (no title), set as the table's rows
+            # are (no wider gap around it than between them), and columns drawn over both parts fit
+            # them both: a section row over a longer label (wrapped in a label column wider than the
+            # labels above needed) is no other table.
+            joint = separators(near_above + near_below, settings)
+            misfit = sum(multi[:i]) >= 4 and _crossing(near_below, seps, settings) > 0.5 and not (
+                lines[i - 1].size < 1.15 * median(ln.size for ln in near_above) and _set_as_rows(lines, i)
+                and _crossing(near_above + near_below, joint, settings) <= 0.25)
             split = bigger or notes or misfit
         else:
             band_side, other = (near_above, near_below) if shaded[i - 1] else (near_below, near_above)

@@ -138,7 +138,9 @@ class Reading:
 
 def column_extent(table: Table, col: int) -> tuple[float, float] | None:
     """The x extent of a column (points), from the cells that cover it alone."""
-    boxes = [row[col].bbox for row in table.grid if row[col].col_span == 1 and row[col].bbox]
+    if not table.grid or not 0 <= col < table.n_cols:
+        return None  # a column the reader split out of a run-together one has no cells of its own
+    boxes = [row[col].bbox for row in table.grid if col < len(row) and row[col].col_span == 1 and row[col].bbox]
     if not boxes:
         return None
     return min(b[0] for b in boxes), max(b[2] for b in boxes)  # type: ignore[index]
