@@ -29,7 +29,6 @@ judged page).
 """
 from __future__ import annotations
 
-import gzip
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,8 +36,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
+
+from normalise.vocab import english_words, vocabulary_words
 
 LAYER_DEFAULTS: dict[str, Any] = {
     # Which layer a page has.
@@ -86,9 +86,7 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
 _ACRONYM = re.compile(r"[A-Z][A-Z&.]*[A-Z](?:['’]?s)?")
 _EDGE_PUNCT = "()[]{}<>\"'‘’“”,;:!?*†‡"
 _EXAMPLES = 3
-_SQUASHED_SECTIONS = frozenset({"column_roles"})
 
-WORDS_FILE = Path(__file__).resolve().parent.parent / "normalise" / "vocab" / "english_words.txt.gz"
 
 
 def layer_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -321,44 +319,6 @@ def layer_kind(page: Any, settings: Mapping[str, Any] | None = None) -> str:
 # ---------------------------------------------------------------------------------------------
 # The words: English, the report's vocabulary, and the damage an OCR engine does
 # ---------------------------------------------------------------------------------------------
-
-
-@cache
-def english_words() -> frozenset[str]:
-    """The English word list (normalise/vocab/english_words.txt.gz, SCOWL size 50, British): loaded
-    once, for the first page with a hidden layer (about 0.1 s)."""
-    with gzip.open(WORDS_FILE, "rt", encoding="utf-8") as handle:
-        return frozenset(line.rstrip("\n") for line in handle if line[:1] != "#" and line.strip())
-
-
-@cache
-def vocabulary_words() -> frozenset[str]:
-    """The words of the project's vocabulary (normalise/vocab/vocabulary.toml: status, polarity, RAG,
-    units, grades, comparators, organisations, ...; not the `ocr_*` misreads, nor the column roles,
-    which are written squashed: `etrange` would make `et Range` a word) and the month names the
-    period grammar reads (normalise.periods.MONTHS), lower-case."""
-    from normalise.periods import MONTHS
-    from normalise.vocab import vocabulary
-
-    def strings(value: Any) -> Iterator[str]:
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                yield str(key)
-                yield from strings(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                yield from strings(item)
-
-    words: set[str] = set()
-    for section, content in vocabulary().items():
-        if section.startswith("ocr_") or section in _SQUASHED_SECTIONS:
-            continue
-        for text in strings(content):
-            words.update(w.lower() for w in _WORD.findall(text.replace("_", " ")))
-    words.update(name.lower() for name in MONTHS)
-    return frozenset(words)
 
 
 @cache

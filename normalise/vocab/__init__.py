@@ -35,11 +35,15 @@ def phrase_match(text: str, section: str) -> str | None:
 
 
 ENGLISH_WORDS_FILE = Path(__file__).with_name("english_words.txt.gz")
+# Sections whose entries are no words: OCR misreads, and column roles written squashed (`etrange`
+# would make `et Range` a word).
+_NOT_WORDS = frozenset({"column_roles"})
 
 
 @cache
 def english_words() -> frozenset[str]:
-    """English words in lower case (SCOWL, see the file's header); loaded on first use only."""
+    """English words in lower case (SCOWL size 50, British; see the file's header): loaded on first
+    use only (about 0.1 s), by the text-layer judge and the OCR trust check."""
     import gzip
 
     with gzip.open(ENGLISH_WORDS_FILE, "rt", encoding="utf-8") as handle:
@@ -48,21 +52,27 @@ def english_words() -> frozenset[str]:
 
 @cache
 def vocabulary_words() -> frozenset[str]:
-    """Every word of every phrase of the vocabulary, in lower case (`uasc`, `outs`, `tbd`)."""
+    """The words of the vocabulary's phrases (status, polarity, RAG, units, grades, comparators,
+    organisations, ...) and the month names the period grammar reads, in lower case."""
+    from normalise.periods import MONTHS
+
     words: set[str] = set()
 
     def walk(value: Any) -> None:
         if isinstance(value, str):
-            words.update(re.findall(r"[a-z]+", value.lower()))
+            words.update(re.findall(r"[a-z]+", value.lower().replace("_", " ")))
         elif isinstance(value, dict):
             for key, item in value.items():
-                walk(key)
+                walk(str(key))
                 walk(item)
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
             for item in value:
                 walk(item)
 
-    walk(vocabulary())
+    for section, content in vocabulary().items():
+        if not section.startswith("ocr_") and section not in _NOT_WORDS:
+            walk(content)
+    words.update(name.lower() for name in MONTHS)
     return frozenset(words)
 
 
