@@ -147,10 +147,12 @@ def unknown_words(text: str, is_word: Callable[[str], bool]) -> list[str]:
     (`KS2`, `NI 62`) and words with capitals inside (`ChECS`) are taken as printed: every report
     has its own."""
     found = []
-    for token in _WORD.findall(text):
-        core = token.strip("'’")
+    for match in _WORD.finditer(text):
+        core = match.group(0).strip("'’")
         if len(core) < 2 or sum(ch.isupper() for ch in core) >= 2:
             continue
+        if text[match.end():match.end() + 1].isdigit():
+            continue  # letters run into a number (`Qtr1`, `KS2`): a code
         if not is_word(core.lower()):
             found.append(core)
     return found
