@@ -29,7 +29,7 @@ from functools import lru_cache
 from extractors.model import Cell, Table
 from normalise.accounting import cells_at, cited_places, figure_cells_of, states_own_figure
 from normalise.cells import ParseError, parse_value_cell
-from normalise.grid import role_of
+from normalise.grid import FIRST_SUB_MEASURE, SUB_MEASURE, role_of
 from normalise.periods import (
     MONTHS,
     Period,
@@ -604,6 +604,7 @@ def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -
         title = context.title
 
     section = ""
+    parent_prefix = ""  # the words before `a)` in the last label that had one
     pending = ""  # the first line of a wrapped label
     taken: set[int] = set()  # label-only rows whose label went to the figures above them
     for r in range(body, len(grid)):
@@ -636,6 +637,14 @@ def _read(table: Table, index: int, context: Context, out: NormalisedDocument) -
         if pending:
             label = label if label.startswith(pending) else f"{pending} {label}".strip()
             pending = ""
+        # `b) 3-6 months` under `Percentage of episodes lasting a) <3 months`: the parent's words
+        # before its `a)` name this measure too (as the grid reader reads them).
+        if SUB_MEASURE.match(label) and not label.startswith("a)") and parent_prefix:
+            label = f"{parent_prefix} {label}"
+        elif first := FIRST_SUB_MEASURE.match(label):
+            parent_prefix = first.group(1)
+        elif label:
+            parent_prefix = ""
         measure = label or section
         measure_row = Measure(measure, section=section if section != measure else "", page=table.page,
                               table_index=index, row_index=r)

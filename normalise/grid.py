@@ -45,8 +45,9 @@ from normalise.values import parse_cell, unit_from_label
 from normalise.vocab import squash, vocabulary
 
 MAX_HEADER_ROWS = 6
-_SUB_MEASURE = re.compile(r"^\(?([a-z])\)\s*\S")
-_FIRST_SUB_MEASURE = re.compile(r"^(.*?\S)\s+\(?a\)\s*\S")
+# `b) 3-6 months` under `Percentage of episodes lasting a) <3 months` (both readers use these).
+SUB_MEASURE = re.compile(r"^\(?([a-z])\)\s*\S")
+FIRST_SUB_MEASURE = re.compile(r"^(.*?\S)\s+\(?a\)\s*\S")
 
 
 @dataclass
@@ -228,9 +229,9 @@ class GridReader:
                     self.cite(r, nonempty[0].col)
                     continue
             label = row[label_col].text if label_col is not None else ""
-            if _SUB_MEASURE.match(label) and not label.startswith("a)") and parent_prefix:
+            if SUB_MEASURE.match(label) and not label.startswith("a)") and parent_prefix:
                 label = f"{parent_prefix} {label}"
-            elif match := _FIRST_SUB_MEASURE.match(label):
+            elif match := FIRST_SUB_MEASURE.match(label):
                 parent_prefix = match.group(1)
             else:
                 parent_prefix = ""

@@ -142,6 +142,29 @@ def strip_stray_marks(cell: Cell) -> None:
         cell.repairs = [*cell.repairs, f"{text!r} -> {stripped!r}: stray marks beside a word"]
 
 
+# Lower-case letters whose capitals look the same but for size: the case OCR most often gets wrong.
+_SIZE_ONLY = frozenset("cosvwxzi")
+
+
+def capitalise_like_column(table: Table) -> None:
+    """A label that starts with a small `i`, `c`, `o`, ... where every other label of its column
+    starts with a capital (`inadequate` among `Outstanding`, `Good`, `Requires improvement`) is given
+    its capital, with a note: those letters differ only in size, which a scan blurs."""
+    for col in range(table.n_cols):
+        cells = list({id(row[col]): row[col] for row in table.grid if row[col].col == col}.values())
+        labels = [c for c in cells if c.confidence is not None and cell_kind(c.text) == TEXT and c.text[:1].isalpha()]
+        if len(labels) < 3:
+            continue
+        small = [c for c in labels if c.text[0].islower()]
+        if len(small) != 1 or small[0].text[0] not in _SIZE_ONLY:
+            continue
+        cell = small[0]
+        fixed = cell.text[0].upper() + cell.text[1:]
+        cell.repairs = [*cell.repairs, f"{cell.text!r} -> {fixed!r}: a capital read small, as every other label"
+                                       " of the column starts with one"]
+        cell.text = fixed
+
+
 def unknown_words(text: str, is_word: Callable[[str], bool]) -> list[str]:
     """Words of a label that no dictionary or vocabulary knows. Acronyms (`UASC`, `CP`) and codes
     (`KS2`, `NI 62`) and words with capitals inside (`ChECS`) are taken as printed: every report
@@ -281,6 +304,8 @@ def judge_tables(doc: ExtractedDocument, is_word: Callable[[str], bool],
             if cell_kind(cell.text) == TEXT:
                 why = label_doubt(cell, is_word) if cell.confidence is not None else ""
                 texts.append((cell, "" if why and follows_on(table, cell) else why))
+    for table in ocr_tables:
+        capitalise_like_column(table)
     confident = [" ".join(c.text.split()) for c, why in texts if not why and len(squash(c.text)) >= 6]
     known = list(dict.fromkeys([*known_labels, *confident]))
     for cell, why in texts:
