@@ -394,13 +394,14 @@ def _lost_points(readings: list[OcrReading]) -> list[OcrReading]:
 
 
 def within_report(period: Period, report: tuple[date | None, date | None]) -> bool:
-    """Whether a period ends within the year up to the end of the report's own period: a heading the
-    report's stated date confirms (a misread year digit would put it years away)."""
+    """Whether a period ends within the two years up to the end of the report's own period (a report
+    proposing next year's targets states this year's latest results): a heading the report's stated
+    date confirms, where a misread year digit would put it years away or in the future."""
     start, end = report
     if period.end is None or end is None:
         return False
-    return end - timedelta(days=400) <= period.end <= end + timedelta(days=1) and (
-        start is None or period.end >= start - timedelta(days=400))
+    return end - timedelta(days=800) <= period.end <= end + timedelta(days=1) and (
+        start is None or period.end >= start - timedelta(days=800))
 
 
 def untrusted_periods(periods: dict[int, Period], header_confidence: dict[int, float],
