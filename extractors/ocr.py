@@ -50,7 +50,8 @@ OCR_DEFAULTS: dict[str, Any] = {
     "workers": 2,  # pages of one file read at a time (threads)
     "strip_height": 6000,  # pixels: cells are read stacked in strips no taller than this
     "picture_min_width": 150.0,  # points: an image on a text page this wide and ...
-    "picture_min_height": 60.0,  # ... this high may be a picture of a table, and is OCR'd
+    "picture_min_height": 60.0,  # ... this high may be a picture of a table, and is OCR'd ...
+    "picture_min_rows": 4,  # ... when it holds this many lines of several letters (not a chart, not a photo)
     "max_skew": 5.0,  # degrees searched either way when deskewing
     "min_chars": 10,  # a page with fewer text-layer characters has no usable text layer
     "min_image_cover": 0.5,  # ... and needs OCR when images cover at least this share of it
@@ -1168,6 +1169,33 @@ def picture_regions(page: Any, settings: dict[str, Any] | None = None) -> list[B
     return regions
 
 
+def rows_of_text(gray: np.ndarray, scale: float, min_rows: int) -> bool:
+    """Whether a picture holds at least `min_rows` lines of several letter-sized marks each: a table
+    does, a chart (a few axis labels) or a photograph does not. Cheap, so that only pictures worth
+    it are read by Tesseract."""
+    small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA) if scale > 3 else gray
+    factor = scale * (0.5 if scale > 3 else 1.0)  # pixels per point in `small`
+    if small.size == 0:
+        return False
+    ink = binarise(small, factor)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    letters = (heights >= 3 * factor) & (heights <= 14 * factor) & (widths <= 2 * heights)
+    centres = np.sort((stats[1:, cv2.CC_STAT_TOP] + heights / 2)[letters])
+    if centres.size < 3 * min_rows:
+        return False
+    rows, count, last = 0, 0, None
+    for y in centres:  # letters whose centres lie within half a line of each other share a line
+        if last is not None and y - last <= 3 * factor:
+            count += 1
+        else:
+            rows += count >= 6
+            count = 1
+        last = y
+    rows += count >= 6
+    return rows >= min_rows
+
+
 def _shift(tables: list[Table], dx: float, dy: float) -> None:
     def moved(box: BBox | None) -> BBox | None:
         return None if box is None else (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
@@ -1190,8 +1218,12 @@ def ocr_regions(pdf_path: Path, pictures: dict[int, tuple[tuple[float, float] | 
         for box in boxes:
             x0, y0 = max(0, int(box[0] * scale)), max(0, int(box[1] * scale))
             x1, y1 = min(gray.shape[1], round(box[2] * scale)), min(gray.shape[0], round(box[3] * scale))
+            crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
+            if not rows_of_text(crop, scale, cfg["picture_min_rows"]):
+                log.debug("%s: picture at %.0f,%.0f has no rows of text: a chart or a photo", name, box[0], box[1])
+                continue
             try:
-                tables = read_image_page(np.ascontiguousarray(gray[y0:y1, x0:x1]), scale * 72, number,
+                tables = read_image_page(crop, scale * 72, number,
                                          settings or {}, f"{name}, picture at {box[0]:.0f},{box[1]:.0f}").tables
             except ExtractionError as exc:
                 out.setdefault(number, []).append(PageReading(number, [], [], str(exc).removeprefix(
