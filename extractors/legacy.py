@@ -26,13 +26,19 @@ def soffice() -> str | None:
 
 def convert_to_docx(path: Path, workdir: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Path:
     """Convert one file into workdir; raises ExtractionError naming the file on any failure."""
+    return convert(path, workdir, "docx:MS Word 2007 XML", "docx", timeout)
+
+
+def convert(path: Path, workdir: Path, target: str, suffix: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Path:
+    """One file converted by LibreOffice headless (`--convert-to target`) into workdir, with its own
+    profile there; the file `<stem>.<suffix>` it made. Raises ExtractionError naming the file."""
     program = soffice()
     if program is None:
         raise ExtractionError(f"{path.name}: LibreOffice is not installed (needed for {path.suffix} files)")
     profile = (workdir / "profile").as_uri()
     command = [
         program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-        "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(workdir), str(path.resolve()),
+        "--convert-to", target, "--outdir", str(workdir), str(path.resolve()),
     ]
     # A new session, so that a hung conversion can be killed with every helper process it started.
     process = subprocess.Popen(
@@ -45,7 +51,7 @@ def convert_to_docx(path: Path, workdir: Path, timeout: float = DEFAULT_TIMEOUT_
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise ExtractionError(f"{path.name}: LibreOffice conversion timed out after {timeout:g} s") from None
-    converted = workdir / f"{path.stem}.docx"
+    converted = workdir / f"{path.stem}.{suffix}"
     if process.returncode != 0 or not converted.exists():
         lines = output.decode(errors="replace").splitlines()
         said = " ".join(" ".join(line for line in lines if not line.startswith("Warning:")).split())[-200:]

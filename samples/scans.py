@@ -49,11 +49,7 @@ import contextlib
 import csv
 import io
 import math
-import os
 import random
-import shutil
-import signal
-import subprocess
 import tempfile
 import zlib
 from collections.abc import Iterator
@@ -463,25 +459,10 @@ def _card_raw_text(report: cards.CardReport) -> list[str]:
 
 
 def _soffice_pdf(docx: Path, folder: Path, timeout: float = 180.0) -> Path:
-    """``docx`` printed to PDF by LibreOffice headless, with its own profile in ``folder``."""
-    program = shutil.which("soffice") or shutil.which("libreoffice")
-    if program is None:
-        raise RuntimeError("LibreOffice (soffice) is needed to print the long-lists; run scripts/setup.sh")
-    profile = folder / "lo-profile"
-    command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-               "--convert-to", "pdf", "--outdir", str(folder), str(docx)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                               env={**os.environ, "HOME": str(folder)})
-    try:
-        output, _ = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise RuntimeError(f"{docx.name}: LibreOffice timed out after {timeout:g} s") from None
-    made = folder / f"{docx.stem}.pdf"
-    if process.returncode != 0 or not made.exists():
-        raise RuntimeError(f"{docx.name}: LibreOffice could not print it ({output.decode(errors='replace')[-200:]})")
-    return made
+    """``docx`` printed to PDF by LibreOffice headless (extractors.legacy.convert), into ``folder``."""
+    from extractors.legacy import convert
+
+    return convert(docx, folder, "pdf", "pdf", timeout)
 
 
 def _landscape_long_list(docx: Path) -> None:

@@ -266,3 +266,27 @@ def test_every_figure_of_a_scan_is_right_or_in_quarantine(scans: dict[str, Any],
     wrong, right = _judge(tidy.observations, truth)
     assert not wrong
     assert right + len(tidy.quarantine) >= 0.9 * len(truth)
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("All.children 100% Green", "All children 100% Green"),  # a speck read as a stop between words
+    ("concluded within,a) 26 weeks", "concluded within a) 26 weeks"),  # ... or as a comma
+    ("Q1 {Apr 16)", "Q1 (Apr 16)"),  # a bracket read as a brace
+    ("7% {4)", "7% (4)"),
+    ("December Ist- 31st 2021", "December 1st- 31st 2021"),  # the 1 of 1st read as a letter
+    ("Prey. 12 months average", "Prev. 12 months average"),  # the v of Prev. read as a y
+    ("% ofchildren in care", "% of children in care"),  # the space between two words not read
+])
+def test_context_free_ocr_repairs_of_shapes_any_report_prints(read: str, meant: str) -> None:
+    from normalise.ocr_repair import repair_text
+
+    text, notes = repair_text(read)
+    assert text == meant and notes
+
+
+@pytest.mark.parametrize("printed", ["12.5%", "1,234", "e.g. this", "Smith,Jones", "Southdale services",
+                                     "Birds of Prey. Summer", "First list"])
+def test_context_free_ocr_repairs_leave_ordinary_print_alone(printed: str) -> None:
+    from normalise.ocr_repair import repair_text
+
+    assert repair_text(printed) == (printed, [])
