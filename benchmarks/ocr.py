@@ -185,6 +185,10 @@ def run_set(name: str, target: Path, paths: list[Path], workers: int, work: Path
     Returns the measured row and the export folder."""
     work.mkdir(parents=True, exist_ok=True)
     warehouse, out = work / "warehouse.duckdb", work / "export"
+    # A warehouse left by an earlier run would skip every unchanged file: each run starts afresh.
+    for stale in (warehouse, warehouse.with_name(warehouse.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(out, ignore_errors=True)
     print(f"ingesting {name}: {len(paths)} files ... ", end="", flush=True)
     measured = ingest([target], warehouse, workers, work)
     print(f"{measured['seconds']} s (exit {measured['exit_code']})")

@@ -65,6 +65,15 @@ _V_RUN = 10.0  # shortest vertical run (a one-line row is ~12 pt high)
 _MAX_THICK = 2.5  # thicker runs are blots or fills, not lines
 _SNAP = 2.0  # line positions closer than this are one line
 _WALL_COVER = 0.75  # share of a cell edge that must be inked to count as a wall
+# A word read with less confidence than FAINT_UNSURE, beside words read with SURE_WORD or more, is
+# a smudge when its strokes are less than FAINT_SHARE as dark as theirs (faint_words_dropped).
+SURE_WORD = 80.0
+FAINT_UNSURE = 50.0
+FAINT_SHARE = 0.5
+# Dark fills, as shares of the paper's own level: a band's core, its edge, and the light letters on it.
+_FILL_DARK = 0.5
+_FILL_EDGE = 0.55
+_FILL_LIGHT = 0.6
 DISAGREEING = 30.0  # the confidence of a cell whose two readings give different figures
 # A cell read as nothing on its own whose page reading is this unsure holds marks (a band's edge, a
 # smudge), not text.
@@ -140,14 +149,17 @@ def _odd(n: float) -> int:
 def dark_fill(gray: np.ndarray, scale: float) -> np.ndarray:
     """Where the page is filled dark (a navy header row): light text on it reads only once inverted."""
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    coarse = (cv2.medianBlur(small, _odd(6 * scale / 4)) < 100).astype(np.uint8)
+    # Dark is judged against the paper: a scanner that greys the paper to 230 washes a navy band out
+    # to 100 as well, and an absolute threshold would lose the band with its headings.
+    paper = max(float(np.percentile(small, 95)), 1.0)
+    coarse = (cv2.medianBlur(small, _odd(6 * scale / 4)) < _FILL_DARK * paper).astype(np.uint8)
     if not coarse.any():
         return np.zeros(gray.shape, dtype=bool)
     near = cv2.resize(cv2.dilate(coarse, np.ones((5, 5), np.uint8)), (gray.shape[1], gray.shape[0]),
                       interpolation=cv2.INTER_NEAREST)
     # Edges at full resolution (a quarter-size mask leaves strips of fill that read as rulings), and
     # a fill is everything inside its outline: the letters on it are holes, not page.
-    dark = ((gray < 110) & (near > 0)).astype(np.uint8)
+    dark = ((gray < _FILL_EDGE * paper) & (near > 0)).astype(np.uint8)
     outlines, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     big = [c for c in outlines if cv2.contourArea(c) >= (20 * scale) ** 2]
     filled = np.zeros_like(dark)
@@ -157,7 +169,7 @@ def dark_fill(gray: np.ndarray, scale: float) -> np.ndarray:
         one = np.zeros_like(dark)
         cv2.drawContours(one, [outline], -1, 1, thickness=cv2.FILLED)
         inside = one > 0
-        if float((gray[inside] > 150).mean()) >= 0.02:
+        if float((gray[inside] > _FILL_LIGHT * paper).mean()) >= 0.02:
             kept.append(outline)
     big = kept
     cv2.drawContours(filled, big, -1, 1, thickness=cv2.FILLED)
@@ -180,8 +192,15 @@ def unfill(gray: np.ndarray, dark: np.ndarray, scale: float = 300 / 72) -> np.nd
     if not dark.any():
         return gray
     out = gray.copy()
-    out[dark] = 255 - out[dark]
     mask = dark.astype(np.uint8)
+    # Each band's own fill is brought to white, not to 255 minus its shade: a washed-out band left
+    # mid-grey once inverted would be flattened against the paper around it, shading its edges dark.
+    n, labels = cv2.connectedComponents(mask, connectivity=8)
+    for k in range(1, n):
+        inside = labels == k
+        shade = float(np.median(gray[inside]))
+        turned = (255.0 - gray[inside].astype(np.float32)) * (255.0 / max(255.0 - shade, 1.0))
+        out[inside] = np.clip(turned, 0, 255).astype(np.uint8)
     seam = np.ones((_odd(1.2 * scale), _odd(1.2 * scale)), np.uint8)
     out[(cv2.dilate(mask, seam) - cv2.erode(mask, seam)) > 0] = 255
     return out
@@ -480,7 +499,13 @@ def band_rects(xs: list[float], top: float, bottom: float, boxes: Sequence[Word]
     n_cols = len(xs) - 1
 
     def columns(a: float, b: float) -> list[int]:
-        return [c for c in range(n_cols) if min(b, xs[c + 1]) - max(a, xs[c]) > 0.15 * size]
+        # A phrase reaches into a column when more than half a letter of it lies there: a heading
+        # printed a little off its column (misregistered, or a scan's residual skew) stays in one.
+        overlap = [min(b, xs[c + 1]) - max(a, xs[c]) for c in range(n_cols)]
+        cols = [c for c in range(n_cols) if overlap[c] > 0.5 * size]
+        if not cols and max(overlap, default=0.0) > 0.15 * size:
+            cols = [int(np.argmax(overlap))]
+        return cols
 
     spans_per_line: list[list[tuple[float, float, int, int]]] = []
     for line in lines:
@@ -870,6 +895,28 @@ def word_confidences(text: str, first: str, page_words: Sequence[Word],
     return [(w.text, max(w.conf, other.get(w.text, 0.0))) for w in chosen]
 
 
+def _darkness(scan: Scan, word: Word, cell: BBox) -> float:
+    """How dark a word's print is: the paper's white less its darkest strokes (the flattened page).
+    Measured down the cell's whole height: a line's words share its median top and bottom."""
+    x0, y0, x1, y1 = _pixels(scan, (word.x0, cell[1], word.x1, cell[3]))
+    box = scan.clean[y0:y1, x0:x1] if scan.clean is not None else scan.gray[y0:y1, x0:x1]
+    return 255.0 - float(np.percentile(box, 5)) if box.size else 0.0
+
+
+def faint_words_dropped(words: Sequence[Word], scan: Scan, cell: BBox) -> list[Word]:
+    """A cell's words without the unsure ones printed far fainter than the sure ones beside them.
+
+    Print in one cell comes off one press at one darkness; a light smudge or a blot of scanner
+    noise beside it is read now and then as a letter or a digit (`7 70% q`), unsurely. Such a
+    word is dropped; a word that is as dark as the print beside it is kept however unsure.
+    """
+    sure = [w for w in words if w.conf >= SURE_WORD]
+    if not sure or len(sure) == len(words):
+        return list(words)
+    print_dark = max(_darkness(scan, w, cell) for w in sure)
+    return [w for w in words if w.conf >= FAINT_UNSURE or _darkness(scan, w, cell) >= FAINT_SHARE * print_dark]
+
+
 def annotate(tables: Sequence[Table], words: Sequence[Word], again: dict[int, list[Word]],
              inked: dict[int, bool], scan: Scan, size: float) -> None:
     """Confidence, raw text, repairs and a picture for every cell of the page's OCR'd tables.
@@ -882,7 +929,9 @@ def annotate(tables: Sequence[Table], words: Sequence[Word], again: dict[int, li
 
     read = _words_by_cell(tables, words)
     for cell in _cells(tables):
-        page_words, own_words = read.get(id(cell), []), again.get(id(cell), [])
+        assert cell.bbox is not None
+        page_words = faint_words_dropped(read.get(id(cell), []), scan, cell.bbox)
+        own_words = faint_words_dropped(again.get(id(cell), []), scan, cell.bbox)
         if not inked[id(cell)] or (id(cell) in again and not own_words and page_words
                                    and min(w.conf for w in page_words) < UNSURE_ALONE):
             page_words = []  # no marks the size of text, or read as nothing on its own and unsurely on the page

@@ -99,6 +99,7 @@ def _rows_from_lines(doc: ExtractedDocument) -> list[Row]:
                     cells.setdefault(cell.page, []).append((index, cell))
     engines = {index: table.engine for index, table in enumerate(doc.tables, start=1)}
     rows: list[Row] = []
+    spoken_for: set[int] = set()  # OCR'd cells whose text a piece already carries
     for number, line in enumerate(doc.page_lines):
         if line.bbox is None:
             continue
@@ -109,6 +110,14 @@ def _rows_from_lines(doc: ExtractedDocument) -> list[Row]:
             cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
             home = next(((i, c) for i, c in cells.get(line.page, [])
                          if c.bbox and c.bbox[0] <= cx <= c.bbox[2] and c.bbox[1] <= cy <= c.bbox[3]), None)
+            if home is not None and home[1].confidence is not None:
+                # A scanned page's lines are its first, whole-page reading; an OCR'd cell holds the
+                # better one (read again on its own, judged and repaired): its first line speaks for
+                # all of it, and the lines it wraps onto add nothing.
+                if id(home[1]) in spoken_for:
+                    continue
+                spoken_for.add(id(home[1]))
+                text = home[1].text
             lineage = (Lineage(line.page, home[0], home[1].row, home[1].col, box, engines[home[0]]) if home
                        else Lineage(line.page, TEXT_LINE, number, col, box, "text-line"))
             pieces.append(Piece(" ".join(text.split()), box[0], box[2], lineage))

@@ -11,8 +11,6 @@ from extractors.legacy import soffice
 from flows.pipeline import ingest_files
 from warehouse import open_warehouse
 
-pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice is installed by scripts/setup.sh")
-
 
 @pytest.fixture(scope="module")
 def legacy_copies(reports: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,6 @@ from normalise.ocr_repair import (
     untrusted_periods,
 )
 from normalise.periods import parse_period
-
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
 
 PNG = b"\x89PNG"
 
@@ -213,7 +210,6 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "decisions": decisions, "tidy": normalise_document(doc)}
 
 
-@needs_tesseract
 def test_only_the_scanned_page_of_a_mixed_document_needs_ocr(mixed: dict[str, Any]) -> None:
     assert mixed["decisions"] == [False, True]
     assert all(t.page == 2 and t.engine.startswith("tesseract") for t in mixed["doc"].tables)
@@ -225,13 +221,11 @@ def test_only_the_scanned_page_of_a_mixed_document_needs_ocr(mixed: dict[str, An
     assert all(o.lineage.page == 1 for o in text_rows)
 
 
-@needs_tesseract
 def test_extract_pdf_reads_a_mixed_document_page_by_page(mixed: dict[str, Any]) -> None:
     from extractors.pdf import extract_pdf
 
     doc = extract_pdf(mixed["pdf"], "sha", {"camelot": "never"})
-    if not any(t.engine.startswith("tesseract") for t in doc.tables):
-        pytest.skip("extract_pdf does not call extractors.ocr yet")
+    assert any(t.engine.startswith("tesseract") for t in doc.tables)
     assert {t.page for t in doc.tables} == {1, 2}
     rows = _observations(doc)
     wrong, right = _compare([o for o in rows if o.lineage.page == 2], mixed["source"])
@@ -239,7 +233,6 @@ def test_extract_pdf_reads_a_mixed_document_page_by_page(mixed: dict[str, Any]) 
     assert len([o for o in rows if o.lineage.page == 1]) == len(_observations(_text_document(mixed["text_pdf"])))
 
 
-@needs_tesseract
 def test_figures_come_back_from_a_skewed_noisy_scan(mixed: dict[str, Any]) -> None:
     got = mixed["tidy"].observations
     wrong, right = _compare(got, mixed["source"])
@@ -249,7 +242,6 @@ def test_figures_come_back_from_a_skewed_noisy_scan(mixed: dict[str, Any]) -> No
     assert mixed["doc"].text_lines, "the title above the table is read too"
 
 
-@needs_tesseract
 def test_an_unreadable_cell_is_quarantined_with_its_picture(mixed: dict[str, Any]) -> None:
     blotted = mixed["blotted"]
     tidy = mixed["tidy"]
@@ -265,14 +257,12 @@ def test_an_unreadable_cell_is_quarantined_with_its_picture(mixed: dict[str, Any
     assert min(Image.open(io.BytesIO(held[0].crop_png)).size) > 10
 
 
-@needs_tesseract
 def test_every_ocr_cell_keeps_its_confidence_raw_text_and_picture(mixed: dict[str, Any]) -> None:
     cells = [cell for t in mixed["doc"].tables for row in t.grid for cell in row]
     assert all(cell.confidence is not None and 0 <= cell.confidence <= 100 for cell in cells)
     assert all(cell.ocr_text is not None and cell.crop_png and cell.crop_png.startswith(PNG) for cell in cells)
 
 
-@needs_tesseract
 def test_the_page_is_deskewed() -> None:
     from extractors.ocr import binarise, estimate_skew
 
@@ -285,7 +275,6 @@ def test_the_page_is_deskewed() -> None:
     assert estimate_skew(binarise(turned, 300 / 72), 5.0) == pytest.approx(-1.5, abs=0.1)
 
 
-@needs_tesseract
 def test_a_scan_without_ruling_lines_is_read_from_the_alignment_of_its_text(tmp_path: Path) -> None:
     from samples.generate import random_report, write_pdf
 
