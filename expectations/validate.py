@@ -20,14 +20,9 @@ QUARANTINE_COLUMNS = [
 
 
 @cache
-def _validator() -> tuple[Any, Any]:
-    """One ephemeral context and batch definition per process: building them costs more than validating."""
-    return _validators()["observations"]
-
-
-@cache
 def _validators() -> dict[str, tuple[Any, Any]]:
-    """Suite name -> (suite, batch definition), all on one ephemeral context."""
+    """Suite name -> (suite, batch definition), all on one ephemeral context, built once per process:
+    building them costs more than validating."""
     import great_expectations as gx
 
     from expectations.suite import DOCUMENTS_SUITE_PATH, load_suite
@@ -55,39 +50,84 @@ def validate_observations(frame: pd.DataFrame) -> dict[Any, list[str]]:
     return run_suite(frame)[0]
 
 
+def _outcomes(frame: pd.DataFrame, suite_name: str) -> list[tuple[Any, Any, list[int]]]:
+    """(suite, expectation result, positions of the rows it found unexpected) per expectation of a suite,
+    one Great Expectations validation over the whole frame."""
+    suite, batches = _validators()[suite_name]
+    result = batches.get_batch(batch_parameters={"dataframe": frame}).validate(
+        suite, result_format={"result_format": "COMPLETE"})
+    out = []
+    for outcome in result.results:
+        counts = outcome.result or {}
+        positions = counts.get("unexpected_index_list")
+        if "element_count" not in counts or (not outcome.success and positions is None):
+            # The expectation itself errored: a bug in the suite, not in the data.
+            rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
+            raise RuntimeError(f"expectation {rule!r} could not run: {outcome.exception_info}")
+        out.append((suite, outcome, list(positions or [])))
+    return out
+
+
+def _result_rows(outcomes: list[tuple[Any, Any, list[int]]], owner: list[int], n_docs: int,
+                 validated_at: datetime) -> list[list[dict[str, Any]]]:
+    """Per document of a batch, one result row per expectation: its rows counted, and those it broke.
+
+    Every expectation of the suites checks rows one by one (or keys that include the file), so a
+    document's share of a batch's result is exactly what validating it alone would report."""
+    rows_of = [0] * n_docs
+    for doc in owner:
+        rows_of[doc] += 1
+    per_doc: list[list[dict[str, Any]]] = [[] for _ in range(n_docs)]
+    for suite, outcome, positions in outcomes:
+        unexpected = [0] * n_docs
+        for position in positions:
+            unexpected[owner[position]] += 1
+        rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
+        for doc in range(n_docs):
+            if rows_of[doc]:
+                per_doc[doc].append({
+                    "suite": suite.name, "expectation": rule, "expectation_type": outcome.expectation_config.type,
+                    "success": unexpected[doc] == 0, "element_count": rows_of[doc],
+                    "unexpected_count": unexpected[doc], "validated_at": validated_at,
+                })
+    return per_doc
+
+
+def _checked(frames: list[pd.DataFrame], columns: list[str] | None = None) -> tuple[pd.DataFrame, list[int]]:
+    """The frames of a batch as one, and which document each of its rows came from."""
+    parts = [f if columns is None else f[columns] for f in frames if not f.empty]
+    owner = [doc for doc, f in enumerate(frames) for _ in range(len(f))]
+    if not parts:
+        return pd.DataFrame(), owner
+    return pd.concat(parts, ignore_index=True), owner
+
+
 def run_suite(frame: pd.DataFrame) -> tuple[dict[Any, list[str]], list[dict[str, Any]]]:
-    """(index label -> the rules that row broke, one result row per expectation).
+    """(index label -> the rules that row broke, one result row per expectation) of one frame.
 
     The result rows are what Data Docs would show, kept as data so that the warehouse can hold
     each run's pass rates without GX's HTML (which cannot render offline).
     """
-    if frame.empty:
-        return {}, []
-    suite, batches = _validator()
-    checked = frame.reset_index(drop=True)
+    broken, results = _run_observations([frame])
+    return broken[0], results[0]
+
+
+def _run_observations(frames: list[pd.DataFrame]) -> tuple[list[dict[Any, list[str]]], list[list[dict[str, Any]]]]:
+    """The observations suite over a batch of frames in one validation: per frame, its broken rows
+    (by its own index labels) and its result rows."""
+    checked, owner = _checked(frames)
+    broken: list[dict[Any, list[str]]] = [{} for _ in frames]
+    if checked.empty:
+        return broken, [[] for _ in frames]
     for column in ("period_start", "period_end"):
         checked[column] = pd.to_datetime(checked[column])
-    batch = batches.get_batch(batch_parameters={"dataframe": checked})
-    result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
-    broken: dict[Any, list[str]] = {}
-    validated_at = datetime.now()
-    results: list[dict[str, Any]] = []
-    for outcome in result.results:
+    outcomes = _outcomes(checked, "observations")
+    labels = [label for f in frames for label in f.index]
+    for _, outcome, positions in outcomes:
         rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
-        counts = outcome.result or {}
-        results.append({
-            "suite": suite.name, "expectation": rule, "expectation_type": outcome.expectation_config.type,
-            "success": bool(outcome.success), "element_count": counts.get("element_count", len(checked)),
-            "unexpected_count": counts.get("unexpected_count", 0), "validated_at": validated_at,
-        })
-        if outcome.success:
-            continue
-        labels = outcome.result.get("unexpected_index_list")
-        if labels is None:  # the expectation itself errored: a bug in the suite, not in the data
-            raise RuntimeError(f"expectation {rule!r} could not run: {outcome.exception_info}")
-        for position in labels:
-            broken.setdefault(frame.index[position], []).append(rule)
-    return broken, results
+        for position in positions:
+            broken[owner[position]].setdefault(labels[position], []).append(rule)
+    return broken, _result_rows(outcomes, owner, len(frames), datetime.now())
 
 
 def run_documents_suite(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -97,24 +137,15 @@ def run_documents_suite(frame: pd.DataFrame) -> list[dict[str, Any]]:
     failure is what tells a reviewer a reader dropped a figure. No rows, or rows without the zero-loss
     count (frames made by hand): nothing to check.
     """
-    if frame.empty or "uncited_cells" not in frame:
-        return []
-    suite, batches = _validators()["documents"]
-    checked = frame[["source_file", "figure_cells", "uncited_cells"]].reset_index(drop=True)
-    result = batches.get_batch(batch_parameters={"dataframe": checked}).validate(suite)
-    validated_at = datetime.now()
-    results = []
-    for outcome in result.results:
-        if outcome.result is None or "element_count" not in outcome.result:
-            rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
-            raise RuntimeError(f"expectation {rule!r} could not run: {outcome.exception_info}")
-        results.append({
-            "suite": suite.name, "expectation": outcome.expectation_config.meta.get("rule"),
-            "expectation_type": outcome.expectation_config.type, "success": bool(outcome.success),
-            "element_count": outcome.result["element_count"],
-            "unexpected_count": outcome.result.get("unexpected_count", 0), "validated_at": validated_at,
-        })
-    return results
+    return _run_documents([frame])[0]
+
+
+def _run_documents(frames: list[pd.DataFrame]) -> list[list[dict[str, Any]]]:
+    usable = [f if not f.empty and "uncited_cells" in f else f.iloc[0:0] for f in frames]
+    checked, owner = _checked(usable, ["source_file", "figure_cells", "uncited_cells"])
+    if checked.empty:
+        return [[] for _ in frames]
+    return _result_rows(_outcomes(checked, "documents"), owner, len(frames), datetime.now())
 
 
 def quarantine_failures(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -123,15 +154,27 @@ def quarantine_failures(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFra
     The suites' results per expectation (observations, then the document's zero-loss check) come back
     as the `validation_facts` frame (the loader stamps them with the run).
     """
+    return quarantine_failures_batch([frames])[0]
+
+
+def quarantine_failures_batch(batch: list[dict[str, pd.DataFrame]]) -> list[dict[str, pd.DataFrame]]:
+    """quarantine_failures for many documents at once: one validation per suite for the whole batch
+    (a validation costs far more than the rows it checks), the results split back per document,
+    each failing row still traced to its own file and cell."""
+    broken, results = _run_observations([frames["observation_facts"] for frames in batch])
+    documents = [frames.get("document_facts") for frames in batch]
+    checks = _run_documents([d if d is not None and len(d) == 1 else pd.DataFrame() for d in documents])
+    return [_split(frames, broken[k], results[k], checks[k]) for k, frames in enumerate(batch)]
+
+
+def _split(frames: dict[str, pd.DataFrame], broken: dict[Any, list[str]], results: list[dict[str, Any]],
+           checks: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     observations = frames["observation_facts"]
-    broken, results = run_suite(observations)
     stamp = {c: observations[c].iloc[0] for c in ("source_file", "source_sha256")} if results else {}
-    document = frames.get("document_facts")
-    if document is not None and len(document) == 1:
-        checks = run_documents_suite(document)
+    if checks:
+        document = frames["document_facts"]
         stamp = stamp or {c: document[c].iloc[0] for c in ("source_file", "source_sha256")}
-        results += checks
-    frames = {**frames, "validation_facts": pd.DataFrame([{**stamp, **r} for r in results],
+    frames = {**frames, "validation_facts": pd.DataFrame([{**stamp, **r} for r in results + checks],
                                                          columns=VALIDATION_COLUMNS)}
     if not broken:
         return frames

@@ -110,7 +110,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     for path in missing:
         print(f"scorecards: {path}: no such file or folder", file=sys.stderr)
     started = time.perf_counter()
-    settings = args.config.extract_settings()
+    settings = args.config.ingest_settings()
     if orchestrate:
         from flows.ingest import ingest
 
@@ -239,7 +239,7 @@ def run_serve(args: argparse.Namespace) -> int:
     Path(args.inbox).mkdir(parents=True, exist_ok=True)
     try:
         serve(args.inbox, args.warehouse, args.cron, args.host, args.port, args.workers,
-              args.config.extract_settings(), args.config.corrections)
+              args.config.ingest_settings(), args.config.corrections)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0

@@ -12,6 +12,7 @@ line options override both.
     ocr = true                       # OCR pages without a text layer
     conversion_timeout = 120         # seconds LibreOffice may take per legacy file
     corrections = "corrections.csv"  # reviewers' decisions, kept under version control
+    batch = 32                       # files validated together and loaded through one connection
 """
 
 from __future__ import annotations
@@ -32,10 +33,15 @@ class Config:
     ocr: bool = True
     conversion_timeout: float = 120.0
     corrections: str = "corrections.csv"
+    batch: int = 32
 
     def extract_settings(self) -> dict[str, Any]:
         """The part of the configuration the extractors read."""
         return {"ocr": self.ocr, "conversion_timeout": self.conversion_timeout}
+
+    def ingest_settings(self) -> dict[str, Any]:
+        """What an ingest run reads: the extractors' part, and how many files go in a batch."""
+        return {**self.extract_settings(), "batch": self.batch}
 
 
 def _coerce(kind: type, text: str) -> Any:

@@ -91,13 +91,21 @@ class RunSummary:
 
 @dataclass
 class Prepared:
-    """One file read, normalised and validated: the rows to load, or why there are none."""
+    """One file read and normalised (then validated, in a batch with others): the rows to load, or why
+    there are none."""
 
     frames: dict[str, pd.DataFrame] | None
     reason: str = ""
     pages: int = 0
     tables: int = 0
     crop_seconds: float = 0.0  # rendering quarantined cells' pictures (text PDFs)
+    kind: str = ""  # pdf | docx: validation may move rows to quarantine that then want a picture
+
+
+# Great Expectations validates a batch of documents in about the time it takes for one: loads wait
+# for up to VALIDATE_BATCH prepared files, or FLUSH_SECONDS after the first of them was ready.
+VALIDATE_BATCH = 32
+FLUSH_SECONDS = 2.0
 
 
 # Files a folder walk passes over without a word: operating-system and editor droppings, not reports.
@@ -327,17 +335,20 @@ def add_crops(frames: dict[str, pd.DataFrame], path: Path, kind: str) -> float:
     return time.perf_counter() - started
 
 
-def validate_step(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Run the observation suite; failing rows move to quarantine with the expectation that failed."""
-    from expectations import quarantine_failures
+def validate_step(batch: list[dict[str, pd.DataFrame]]) -> list[dict[str, pd.DataFrame]]:
+    """Run the suites over a batch of documents' frames at once; in each, failing rows move to
+    quarantine with the expectation that failed."""
+    from expectations import quarantine_failures_batch
 
-    return quarantine_failures(frames)
+    return quarantine_failures_batch(batch)
 
 
-def load_step(location: str, source_file: str, frames: dict[str, pd.DataFrame]) -> None:
-    """Replace the document's rows; the warehouse re-applies reviewers' corrections in the same transaction."""
+def load_step(location: str, documents: Sequence[tuple[str, dict[str, pd.DataFrame]]]) -> None:
+    """Replace each document's rows, a transaction per document, through one connection; the warehouse
+    re-applies reviewers' corrections in the same transaction. Loading again is harmless (a retry)."""
     with open_warehouse(location) as wh:
-        wh.replace_document(source_file, frames)
+        for source_file, frames in documents:
+            wh.replace_document(source_file, frames)
 
 
 def sync_corrections(location: str, corrections: str | Path | None) -> None:
@@ -375,45 +386,74 @@ def prepare(
     path: Path, sha256: str, settings: dict[str, Any] | None = None,
     steps: Mapping[str, Callable[..., Any]] = DIRECT_STEPS,
 ) -> Prepared:
-    """Extract, normalise and validate one file. Never raises for bad input: that is a Prepared with a reason."""
+    """Extract and normalise one file (validate_batch checks it with others). Never raises for bad
+    input: that is a Prepared with a reason."""
     try:
         doc = steps["extract"](path, sha256, settings)
         known, normalise = (settings or {}).get("known_labels"), steps["normalise"]
         tidy = normalise_step(doc, known) if known and normalise is normalise_step else normalise(doc)
-        frames = steps["validate"](to_frames(doc, tidy, path))
+        frames = to_frames(doc, tidy, path)
         crop_seconds = add_crops(frames, path, doc.kind)
     except ExtractionError as exc:
         return Prepared(None, str(exc))
     except Exception as exc:  # a bug on one odd file must not stop a backfill of hundreds
         log.debug("unexpected error on %s", path, exc_info=True)
         return Prepared(None, f"{path.name}: unexpected error ({type(exc).__name__}: {exc})")
-    return Prepared(frames, pages=doc.pages, tables=len(doc.tables), crop_seconds=crop_seconds)
+    return Prepared(frames, pages=doc.pages, tables=len(doc.tables), crop_seconds=crop_seconds, kind=doc.kind)
+
+
+def validate_batch(batch: Sequence[tuple[FileOutcome, Prepared]], steps: Mapping[str, Callable[..., Any]]) -> None:
+    """Validate the prepared files of a batch together, in place. Should the batch's validation fail
+    as a whole, each file is validated alone, so that one file's fault fails that file only."""
+    ready = [(outcome, prepared) for outcome, prepared in batch if prepared.frames is not None]
+    if not ready:
+        return
+    try:
+        checked = steps["validate"]([prepared.frames for _, prepared in ready])
+    except Exception:
+        log.debug("batch validation failed; validating its %d files one by one", len(ready), exc_info=True)
+        checked = []
+        for outcome, prepared in ready:
+            try:
+                checked += steps["validate"]([prepared.frames])
+            except Exception as exc:
+                checked.append(None)
+                prepared.reason = f"{outcome.source_file}: validation failed ({type(exc).__name__}: {exc})"
+    for (outcome, prepared), frames in zip(ready, checked, strict=True):
+        prepared.frames = frames
+        if frames is not None:  # rows the suites moved to quarantine get their picture too
+            prepared.crop_seconds += add_crops(frames, outcome.path, prepared.kind)
 
 
 def _prepare_in_worker(path: Path, sha256: str, settings: dict[str, Any] | None) -> Prepared:
     return prepare(path, sha256, settings)
 
 
-def _finish(
-    outcome: FileOutcome, prepared: Prepared, location: str, steps: Mapping[str, Callable[..., Any]],
-    run: RunSummary | None = None,
-) -> FileOutcome:
-    """Write one prepared file (the single writer): its rows, or its failure."""
-    if prepared.frames is None:
-        steps["fail"](location, outcome.path, outcome.sha256, prepared.reason)
-        outcome.status, outcome.reason = "failed", prepared.reason
-        log.warning("failed: %s", prepared.reason)
-        return outcome
-    validations = prepared.frames.get("validation_facts")
-    if validations is not None and run is not None:
-        # The worker validated; only the run knows its id, so the results are stamped here.
-        validations["run_id"], validations["run_started_at"] = run.run_id, run.started_at
-    steps["load"](location, outcome.source_file, prepared.frames)
-    outcome.status = "loaded"
-    outcome.pages, outcome.tables = prepared.pages, prepared.tables
-    outcome.observations = len(prepared.frames["observation_facts"])
-    outcome.quarantined = len(prepared.frames["quarantine_facts"])
-    return outcome
+def _finish(batch: Sequence[tuple[FileOutcome, Prepared]], location: str, steps: Mapping[str, Callable[..., Any]],
+            run: RunSummary | None = None) -> list[FileOutcome]:
+    """Write a batch of prepared files (the single writer): each file's rows in a transaction of its
+    own, through one connection, or its failure."""
+    loads: list[tuple[str, dict[str, pd.DataFrame]]] = []
+    for outcome, prepared in batch:
+        if prepared.frames is None:
+            steps["fail"](location, outcome.path, outcome.sha256, prepared.reason)
+            outcome.status, outcome.reason = "failed", prepared.reason
+            log.warning("failed: %s", prepared.reason)
+            continue
+        validations = prepared.frames.get("validation_facts")
+        if validations is not None and run is not None:
+            # Only the run knows its id, so the validation results are stamped here.
+            validations["run_id"], validations["run_started_at"] = run.run_id, run.started_at
+        loads.append((outcome.source_file, prepared.frames))
+    if loads:
+        steps["load"](location, loads)
+    for outcome, prepared in batch:
+        if prepared.frames is not None:
+            outcome.status = "loaded"
+            outcome.pages, outcome.tables = prepared.pages, prepared.tables
+            outcome.observations = len(prepared.frames["observation_facts"])
+            outcome.quarantined = len(prepared.frames["quarantine_facts"])
+    return [outcome for outcome, _ in batch]
 
 
 def plan(paths: Iterable[Path], location: str, corrections: str | Path | None = None,
@@ -460,6 +500,7 @@ def ingest_files(
     summary = RunSummary()
     todo, skipped = plan(paths, location, corrections)
     sync_corrections(location, corrections)
+    batch_size = max(1, int((settings or {}).get("batch", VALIDATE_BATCH)))
     settings = {**(settings or {}), "known_labels": _known_labels(location)}
     summary.outcomes += skipped
     bar = None
@@ -487,12 +528,24 @@ def ingest_files(
             steps["fail"](location, outcome.path, outcome.sha256, outcome.reason)
             done(outcome)
         readable = [o for o in todo if o.status == "pending"]
+
+        def finish(batch: list[tuple[FileOutcome, Prepared]]) -> None:
+            validate_batch(batch, steps)
+            for outcome in _finish(batch, location, steps, summary):
+                done(outcome)
+
         if workers > 1 and len(readable) > 1:
-            _run_pool(readable, location, steps, settings, workers, done, summary)
+            _run_pool(readable, steps, settings, workers, finish, batch_size)
         else:
+            waiting: list[tuple[FileOutcome, Prepared]] = []
+            first_ready = 0.0
             for outcome in readable:
-                done(_finish(outcome, prepare(outcome.path, outcome.sha256, settings, steps), location, steps,
-                             summary))
+                waiting.append((outcome, prepare(outcome.path, outcome.sha256, settings, steps)))
+                first_ready = first_ready or time.monotonic()
+                if len(waiting) >= batch_size or time.monotonic() - first_ready >= FLUSH_SECONDS:
+                    finish(waiting)
+                    waiting, first_ready = [], 0.0
+            finish(waiting)
     except KeyboardInterrupt:
         # Every file already loaded is committed; the next run skips it and finishes the rest.
         summary.interrupted = True
@@ -515,9 +568,10 @@ def _known_labels(location: str) -> dict[str, list[str]]:
 
 
 def _run_pool(
-    readable: list[FileOutcome], location: str, steps: Mapping[str, Callable[..., Any]],
-    settings: dict[str, Any] | None, workers: int, done: Callable[[FileOutcome], None], run: RunSummary,
+    readable: list[FileOutcome], steps: Mapping[str, Callable[..., Any]], settings: dict[str, Any] | None,
+    workers: int, finish: Callable[[list[tuple[FileOutcome, Prepared]]], None], batch_size: int = VALIDATE_BATCH,
 ) -> None:
+    """Prepare files in worker processes; `finish` validates and loads them here, in batches."""
     # "spawn": workers start clean, without this process's open DuckDB handles or Prefect threads.
     context = multiprocessing.get_context("spawn")
     # Files already run side by side: a scanned file's pages are read one at a time in each worker
@@ -528,16 +582,23 @@ def _run_pool(
         pending: dict[Future[Prepared], FileOutcome] = {
             pool.submit(_prepare_in_worker, o.path, o.sha256, settings): o for o in readable
         }
+        waiting: list[tuple[FileOutcome, Prepared]] = []
+        first_ready = 0.0
         try:
             while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(pending, timeout=FLUSH_SECONDS, return_when=FIRST_COMPLETED)
                 for future in finished:
                     outcome = pending.pop(future)
                     try:
                         prepared = future.result()
                     except Exception as exc:  # a worker killed mid-file: record it, keep going
                         prepared = Prepared(None, f"{outcome.source_file}: worker failed ({type(exc).__name__}: {exc})")
-                    done(_finish(outcome, prepared, location, steps, run))
+                    waiting.append((outcome, prepared))
+                    first_ready = first_ready or time.monotonic()
+                if waiting and (len(waiting) >= batch_size or not pending
+                                or time.monotonic() - first_ready >= FLUSH_SECONDS):
+                    finish(waiting)
+                    waiting, first_ready = [], 0.0
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

@@ -121,7 +121,8 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
 
 def test_a_run_killed_mid_way_leaves_whole_files_and_the_next_run_finishes(tmp_path: Path) -> None:
     reports = _make_reports(tmp_path / "inbox", 5, seed=70, measures=30)
-    warehouse, env = tmp_path / "w.duckdb", _env(tmp_path / "prefect")
+    # A file per batch, so that the run can be caught with some files loaded and others not.
+    warehouse, env = tmp_path / "w.duckdb", _env(tmp_path / "prefect", SCORECARDS_BATCH="1")
     run = subprocess.Popen([*CLI, "ingest", str(tmp_path / "inbox"), "--warehouse", str(warehouse), "--quiet"],
                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300

@@ -51,3 +51,29 @@ def test_failing_rows_move_to_quarantine_with_rule_and_location(reports: dict[st
     moved = quarantine[quarantine.reason.str.contains("0..100")].iloc[0]
     assert (moved.row_index, moved.col_index) == (obs.loc[percent, "row_index"], obs.loc[percent, "col_index"])
     assert moved.raw_text == obs.loc[percent, "raw_text"] and moved.page == 1
+
+
+def test_a_batch_is_judged_as_each_of_its_documents_would_be_alone(reports: dict[str, Path]) -> None:
+    """One validation for many documents: each failing row still goes back to its own file and cell,
+    and each document's results count its own rows only."""
+    from expectations.validate import quarantine_failures_batch
+
+    broken = _frames(reports["contract.pdf"])
+    obs = broken["observation_facts"]
+    percent = obs.index[(obs.unit == "percent") & (obs.status == "reported")][0]
+    obs.loc[percent, "value"] = 212.0
+    # The same rows under another file name do not clash with the first file's (one row per *file*, ...).
+    twin = {name: frame.copy() for name, frame in _frames(reports["contract.pdf"]).items()}
+    for frame in twin.values():
+        if "source_file" in frame:
+            frame["source_file"] = "twin.pdf"
+    batch = [broken, _frames(reports["contract.docx"]), twin]
+    together = quarantine_failures_batch(batch)
+    alone = [quarantine_failures(frames) for frames in batch]
+    for got, want in zip(together, alone, strict=True):
+        for name in ("observation_facts", "quarantine_facts"):
+            pd.testing.assert_frame_equal(got[name].reset_index(drop=True), want[name].reset_index(drop=True))
+        columns = ["source_file", "suite", "expectation", "success", "element_count", "unexpected_count"]
+        pd.testing.assert_frame_equal(got["validation_facts"][columns], want["validation_facts"][columns])
+    assert together[0]["quarantine_facts"].reason.str.contains("0..100").sum() == 1
+    assert len(together[2]["observation_facts"]) == len(twin["observation_facts"])

@@ -142,12 +142,22 @@ class DuckDBWarehouse:
         """
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in FACT_TABLES:
-                self.con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
-            self.con.execute("DELETE FROM failure_facts WHERE source_file = ?", [source_file])
+            # A file the warehouse has never held (the usual case in a backfill) has no rows to delete:
+            # a dozen statements saved per file. Loads are whole or nothing, so no fact row outlives
+            # its document row.
+            seen = self.con.execute(
+                "SELECT EXISTS (SELECT 1 FROM document_facts WHERE source_file = $f) "
+                "OR EXISTS (SELECT 1 FROM failure_facts WHERE source_file = $f) "
+                "OR EXISTS (SELECT 1 FROM correction_facts WHERE source_file = $f)",
+                {"f": source_file}).fetchall()[0][0]
+            if seen:
+                for table in FACT_TABLES:
+                    self.con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
+                self.con.execute("DELETE FROM failure_facts WHERE source_file = ?", [source_file])
             for table, frame in frames.items():
                 self._insert(table, frame)
-            self._apply_corrections(source_file)
+            if seen:
+                self._apply_corrections(source_file)
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
