@@ -23,24 +23,39 @@ that phase alone:
   ``samples/cards.py``; measure long-lists in Word and audit judgement reports in every form, from
   ``samples/layouts.py``), ingested file by file after a warm-up file (so the Great Expectations
   import is not charged to the first layout), beside bare pdfplumber on the same PDFs, per layout and form, with
-  the layouts the pipeline decided and the peak memory of each side.
+  the layouts the pipeline decided and the peak memory of each side;
+* a per-stage profile: the mixed folder (the grid reports' PDFs and Word files with ``--mixed 0``) in one
+  ``ingest_files`` call, ``workers=1``, into a new DuckDB file, with every step wrapped so that each stage's
+  wall seconds are summed and its own ``cProfile`` profiler runs only while it does. Stages: open (the
+  sha256 of every file, in the run; and, in a separate pass after it, ``pdfplumber.open`` plus every
+  page's ``.chars`` of the PDFs, the page parse every engine shares: it overlaps extract and shows how much
+  of extract it is), extract, normalise, validate, load. Shown as a table (seconds, share of the run, ms
+  per page) and, per stage, the top entries by cumulative time. The modules the steps import on first use
+  are imported before the run and timed apart, Great Expectations alone too: the validate row is without
+  that import, and a "validate (incl. GX import)" row adds it back, as the first validate call of a
+  process pays it. Seconds are measured with the profiler on, which slows call-heavy Python code most.
 
 Absolute seconds swing with the machine and whatever else it is doing; the ratio of scorecards PDF
 pages/s to bare pdfplumber pages/s, both measured in the same run, is the figure to compare between
 runs and machines.
 
-``--quick`` runs every part small (a few minutes on 2 cores); ``--mixed-only`` runs the mixed folder alone.
+``--quick`` runs every part small (a few minutes on 2 cores); ``--mixed-only`` runs the mixed folder alone
+(beside bare pdfplumber, no profile); ``--profile-only`` runs the profile alone, still generating the mixed
+folder it reads (or, with ``--mixed 0``, the grid reports).
 
-Usage: ``python benchmarks/ingest.py [--quick] [--mixed-only] [--reports N] [--measures M] [--seed S]
-[--noop-files N] [--mixed N] [--out DIR] [--keep] [--json FILE]``
+Usage: ``python benchmarks/ingest.py [--quick] [--mixed-only | --profile-only] [--reports N] [--measures M]
+[--seed S] [--noop-files N] [--mixed N] [--out DIR] [--keep] [--json FILE]``
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import importlib
 import json
 import os
 import platform
+import pstats
 import resource
 import shutil
 import subprocess
@@ -150,7 +165,7 @@ def _add(group: Result, totals: dict[str, int], seconds: float) -> None:
 
 def phase_ingest(spec: Result) -> Result:
     started = time.perf_counter()
-    from flows.pipeline import ingest_files
+    from scorecards.flows.pipeline import ingest_files
 
     imported = time.perf_counter()
     groups: dict[str, Result] = {"first": {}, "pdf_rest": {}, "pdf": {}, "docx": {}}
@@ -180,7 +195,7 @@ def phase_ingest(spec: Result) -> Result:
 
 def phase_reingest(spec: Result) -> Result:
     started = time.perf_counter()
-    from flows.pipeline import ingest_files
+    from scorecards.flows.pipeline import ingest_files
 
     imported = time.perf_counter()
     paths = [Path(name) for name in spec["pdfs"] + spec["docxs"]]
@@ -192,14 +207,18 @@ def phase_reingest(spec: Result) -> Result:
 
 
 def _timed_steps(stamps: list[tuple[float, int]]) -> dict[str, Callable[..., Any]]:
-    """DIRECT_STEPS whose load notes (when, pages) per file. Loading happens in this process even with workers."""
-    from flows.pipeline import DIRECT_STEPS
+    """DIRECT_STEPS whose load notes (when, pages) per file. Loading happens in this process even with workers.
+
+    Files are loaded in batches (one call per batch): every file of a batch gets the batch's end time.
+    """
+    from scorecards.flows.pipeline import DIRECT_STEPS
 
     load = DIRECT_STEPS["load"]
 
-    def timed_load(location: str, source_file: str, frames: Any) -> None:
-        load(location, source_file, frames)
-        stamps.append((time.perf_counter(), int(frames["document_facts"]["pages"].iloc[0])))
+    def timed_load(location: str, documents: list[tuple[str, Any]]) -> None:
+        load(location, documents)
+        now = time.perf_counter()
+        stamps.extend((now, int(frames["document_facts"]["pages"].iloc[0])) for _, frames in documents)
 
     return {**DIRECT_STEPS, "load": timed_load}
 
@@ -207,7 +226,7 @@ def _timed_steps(stamps: list[tuple[float, int]]) -> dict[str, Callable[..., Any
 def _backfill(paths: list[Path], warehouse: str, workers: int) -> Result:
     """One ingest_files call over all paths; times, pages, the rate after each worker's first file, peaks."""
     started = time.perf_counter()
-    from flows.pipeline import ingest_files
+    from scorecards.flows.pipeline import ingest_files
 
     imported = time.perf_counter()
     stamps: list[tuple[float, int]] = []
@@ -248,7 +267,7 @@ def phase_noop_fill(spec: Result) -> Result:
 
 def phase_noop(spec: Result) -> Result:
     started = time.perf_counter()
-    from flows.pipeline import ingest_files
+    from scorecards.flows.pipeline import ingest_files
 
     imported = time.perf_counter()
     summary = ingest_files([Path(spec["noop_folder"])], spec["noop_warehouse"], progress=False)
@@ -258,8 +277,8 @@ def phase_noop(spec: Result) -> Result:
 
 
 def phase_cli(spec: Result) -> Result:
-    command = [sys.executable, "-m", "flows.cli", "ingest", spec["cli_pdf"], "--warehouse", spec["cli_warehouse"],
-               "--quiet"]
+    command = [sys.executable, "-m", "scorecards.flows.cli", "ingest", spec["cli_pdf"],
+               "--warehouse", spec["cli_warehouse"], "--quiet"]
     t0 = time.perf_counter()
     # cwd is the work folder so that nothing the CLI might write lands in the caller's folder.
     proc = subprocess.run(command, env=child_env(), cwd=spec["work"], capture_output=True, text=True)
@@ -341,7 +360,7 @@ def phase_mixed_bare(spec: Result) -> Result:
 
 def _step_timer(spent: dict[str, float]) -> dict[str, Callable[..., Any]]:
     """DIRECT_STEPS that add their seconds to `spent`, by step name: extraction apart from the rest."""
-    from flows.pipeline import DIRECT_STEPS
+    from scorecards.flows.pipeline import DIRECT_STEPS
 
     def timed(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -358,7 +377,7 @@ def _step_timer(spent: dict[str, float]) -> dict[str, Callable[..., Any]]:
 def phase_mixed_ingest(spec: Result) -> Result:
     """scorecards over the mixed folder, file by file, after a warm-up file into a scratch warehouse."""
     started = time.perf_counter()
-    from flows.pipeline import ingest_files
+    from scorecards.flows.pipeline import ingest_files
 
     imported = time.perf_counter()
     # The first file in a process pays the Great Expectations import (seconds); charged to no layout.
@@ -395,10 +414,140 @@ def phase_mixed_ingest(spec: Result) -> Result:
             "peak_mib": peak}
 
 
+# ---------------------------------------------------------------------------------------------
+# Profile: where an ingest spends its time, stage by stage (cProfile)
+# ---------------------------------------------------------------------------------------------
+
+PROFILE_TOP = 8  # entries per stage, by cumulative time
+# Stages inside the one ingest_files call, in pipeline order; their seconds plus "other" make the run's wall time.
+RUN_STAGES = ("open: sha256", "extract", "normalise", "validate", "load", "fail")
+PDF_PARSE = "open: PDF parse"  # a separate pass after the run: overlaps extract, not in the run's wall time
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class StageProfile:
+    """Wall seconds, calls and one cProfile.Profile per stage, summed over every call of that stage.
+
+    Each stage's profiler is enabled only while that stage runs (Profile.runcall), so a stage's entries
+    are its own. Stages must not nest: only one profiler can be active at a time.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self.profiles: dict[str, cProfile.Profile] = {}
+
+    def wrap(self, name: str, step: Callable[..., Any]) -> Callable[..., Any]:
+        profile = self.profiles.setdefault(name, cProfile.Profile())
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return profile.runcall(step, *args, **kwargs)
+            finally:
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
+                self.calls[name] = self.calls.get(name, 0) + 1
+
+        return run
+
+    def top(self, name: str, limit: int = PROFILE_TOP) -> list[Result]:
+        """The stage's `limit` entries with the most cumulative time: function, ncalls, tottime, cumtime."""
+        if not self.calls.get(name):
+            return []
+        stats = pstats.Stats(self.profiles[name]).sort_stats("cumulative")
+        entries: list[Result] = []
+        for func in stats.fcn_list:  # type: ignore[attr-defined]  # set by sort_stats, not in the stubs
+            if func[2] == "<method 'disable' of '_lsprof.Profiler' objects>":  # runcall's own exit
+                continue
+            primitive, ncalls, tottime, cumtime, _ = stats.stats[func]  # type: ignore[attr-defined]
+            entries.append({"function": _where(func), "ncalls": ncalls, "primitive_calls": primitive,
+                            "tottime": tottime, "cumtime": cumtime})
+            if len(entries) == limit:
+                break
+        return entries
+
+
+def _where(func: tuple[str, int, str]) -> str:
+    """pstats' `file:line(name)`, the file shortened to start at site-packages/, the project folder or the
+    standard library; a built-in is its name alone."""
+    file, line, name = func
+    if file == "~":
+        return name
+    if "site-packages/" in file:
+        file = file[file.index("site-packages/"):]
+    elif file.startswith(f"{PROJECT_ROOT}/"):
+        file = file[len(str(PROJECT_ROOT)) + 1:]
+    elif "/lib/python" in file:
+        file = file.split("/lib/", 1)[1]
+    return f"{file}:{line}({name})"
+
+
+def _parse_pdf(path: Path) -> tuple[int, int]:
+    """Open a PDF with pdfplumber and read every page's chars (pdfminer's layout of the page, which every
+    engine starts from); (pages, chars)."""
+    import pdfplumber
+
+    pages = chars = 0
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars += len(page.chars)
+            pages += 1
+    return pages, chars
+
+
+def phase_profile(spec: Result) -> Result:
+    """One ingest_files call, workers=1, over the profile files into a new warehouse, every stage timed and profiled.
+
+    The modules the steps import on first use are imported before the run and timed apart, so that no stage
+    (and no profile) carries an import: the project's extractors and expectations, then Great Expectations
+    alone, which the first validate call would otherwise pay. `expectations` goes first because it turns
+    GX's analytics off before GX is imported, as it does in a real run.
+    """
+    started = time.perf_counter()
+    import scorecards.flows.pipeline as pipeline
+
+    imported = time.perf_counter()
+    for module in ("scorecards.extractors.pdf", "scorecards.extractors.word", "scorecards.expectations", "pdfplumber"):
+        importlib.import_module(module)
+    lazy = time.perf_counter()
+    gx_import_s = None
+    if "great_expectations" not in sys.modules:
+        t0 = time.perf_counter()
+        importlib.import_module("great_expectations")
+        gx_import_s = time.perf_counter() - t0
+
+    stages = StageProfile()
+    steps = {name: stages.wrap(name, step) for name, step in pipeline.DIRECT_STEPS.items()}
+    paths = [Path(name) for name in spec["profile_files"]]
+    # plan() hashes every file through the module's sha256_of: wrapped for this run only.
+    sha256_of = pipeline.sha256_of
+    pipeline.sha256_of = stages.wrap("open: sha256", sha256_of)
+    try:
+        t0 = time.perf_counter()
+        summary = pipeline.ingest_files(paths, spec["profile_warehouse"], steps=steps, progress=False, workers=1)
+        run_s = time.perf_counter() - t0
+    finally:
+        pipeline.sha256_of = sha256_of
+    parse = stages.wrap(PDF_PARSE, _parse_pdf)
+    pdf_pages = chars = 0
+    for path in paths:
+        if path.suffix.lower() == ".pdf":
+            pages, found = parse(path)
+            pdf_pages, chars = pdf_pages + pages, chars + found
+    names = [RUN_STAGES[0], PDF_PARSE, *RUN_STAGES[1:]]
+    return {
+        "import_s": imported - started, "lazy_import_s": lazy - imported, "gx_import_s": gx_import_s,
+        **summary.totals, "seconds": run_s, "pdf_pages": pdf_pages, "pdf_chars": chars,
+        "stages": {name: {"seconds": stages.seconds.get(name, 0.0), "calls": stages.calls.get(name, 0),
+                          "top": stages.top(name)} for name in names},
+        "failures": [o.reason for o in summary.outcomes if o.status == "failed"], "peak_mib": peak_mib(),
+    }
+
+
 PHASES: dict[str, Callable[[Result], Result]] = {
     "bare": phase_bare, "ingest": phase_ingest, "reingest": phase_reingest, "cli": phase_cli,
     "backfill1": phase_backfill1, "backfill2": phase_backfill2, "noop_fill": phase_noop_fill, "noop": phase_noop,
-    "mixed_bare": phase_mixed_bare, "mixed_ingest": phase_mixed_ingest,
+    "mixed_bare": phase_mixed_bare, "mixed_ingest": phase_mixed_ingest, "profile": phase_profile,
 }
 
 
@@ -607,6 +756,79 @@ def print_mixed(results: Result, rows: list[Result]) -> None:
         print(f"FAILED mixed files ({len(ingest['failures'])}):", *ingest["failures"], sep="\n  ")
 
 
+def profile_rows(profile: Result) -> list[Result]:
+    """The profile table: the run's stages, "other" and the run's total; then, outside the total, the PDF parse
+    (a separate pass, overlapping extract), the Great Expectations import and validate with that import."""
+    stages, total, pages = profile["stages"], profile["seconds"], profile["pages"]
+
+    def entry(label: str, seconds: float | None, calls: int | None = None, per: int | None = None,
+              in_run: bool = True) -> Result:
+        per = pages if per is None else per
+        return {"stage": label, "seconds": seconds, "calls": calls, "in_run": in_run,
+                "share": seconds / total if seconds is not None and total else None,
+                "ms_per_page": 1000 * seconds / per if seconds is not None and per else None}
+
+    rows = [entry(name, stages[name]["seconds"], stages[name]["calls"])
+            for name in RUN_STAGES if name != "fail" or stages[name]["calls"]]
+    rows[[r["stage"] for r in rows].index("validate")]["stage"] = "validate (GX imported before the run)"
+    rows.append(entry("other (plan, to_frames, crops, run record)",
+                      total - sum(stages[name]["seconds"] for name in RUN_STAGES)))
+    rows.append(entry("total: one ingest_files call, workers=1", total))
+    parse, gx = stages[PDF_PARSE], profile["gx_import_s"]
+    rows.append(entry(f"{PDF_PARSE} (separate pass; per PDF page)", parse["seconds"], parse["calls"],
+                      profile["pdf_pages"], in_run=False))
+    if gx is not None:
+        rows.append(entry("GX import (import great_expectations)", gx, 1, in_run=False))
+        rows.append(entry("validate (incl. GX import)", stages["validate"]["seconds"] + gx, stages["validate"]["calls"],
+                          in_run=False))
+    return rows
+
+
+def print_profile(profile: Result, rows: list[Result], source: str) -> None:
+    """The profile table, then each stage's top entries by cumulative time."""
+    print(f"\nprofile of {source}: {profile['files']} files, {profile['pages']} pages ({profile['pdf_pages']} PDF "
+          f"pages + Word tables), one ingest_files call with workers=1 into a new warehouse, every stage under its "
+          f"own cProfile\n")
+    header = ("stage", "calls", "seconds", "share", "ms/page")
+    cells = [(r["stage"], fmt(r["calls"]), fmt(r["seconds"]), f"{r['share']:.1%}" if r["share"] is not None else "-",
+              fmt(r["ms_per_page"], 1)) for r in rows]
+    widths = [max(len(line[i]) for line in [header, *cells]) for i in range(len(header))]
+    for i, line in enumerate([header, *cells]):
+        if i > 1 and not rows[i - 1]["in_run"] and rows[i - 2]["in_run"]:
+            print("not in the total:")
+        padded = [c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(line, widths, strict=True))]
+        print("  ".join(padded))
+    stages = profile["stages"]
+    extract, parse = stages["extract"]["seconds"], stages[PDF_PARSE]["seconds"]
+    gx = profile["gx_import_s"]
+    print("share: of the total; ms/page: per page of the run (a Word table counts as a page), the PDF parse per "
+          "PDF page. Seconds are measured with the stage's profiler on: cProfile slows call-heavy Python code "
+          "the most, so compare shares within this table, not seconds with the other tables.")
+    print(f"{PDF_PARSE}: pdfplumber.open + every page's .chars ({profile['pdf_chars']:,} chars), the page parse every "
+          f"engine shares, run again after the ingest: extract pays it too, so it overlaps extract "
+          f"(= {fmt(parse / extract if extract else None)} x extract's seconds, all files) and is not in the total.")
+    print("open: sha256 is the content hash of every file in plan(), before anything is parsed.")
+    gx_note = (f"import great_expectations alone took {gx:.2f} s" if gx is not None
+               else "great_expectations was already imported")
+    print(f"imports before the run, in no stage: flows.pipeline {profile['import_s']:.2f} s; extractors, expectations "
+          f"and pdfplumber {profile['lazy_import_s']:.2f} s; {gx_note} (what the first validate call of a process "
+          f"pays on top of its validate row); the first validate call still builds the GX context and suites.")
+    if profile["failures"]:
+        print(f"FAILED profile files ({len(profile['failures'])}):", *profile["failures"], sep="\n  ")
+    for name in (RUN_STAGES[0], PDF_PARSE, *RUN_STAGES[1:]):
+        stage = stages[name]
+        if not stage["calls"]:
+            continue
+        print(f"\n{name}: {stage['calls']} call(s), {stage['seconds']:.2f} s; top {len(stage['top'])} by cumulative "
+              f"time")
+        print(f"  {'ncalls':>9}  {'tottime':>8}  {'cumtime':>8}  function")
+        for e in stage["top"]:
+            # pstats' "total/primitive" where a function recursed.
+            ncalls, primitive = e["ncalls"], e["primitive_calls"]
+            shown = f"{ncalls}" if ncalls == primitive else f"{ncalls}/{primitive}"
+            print(f"  {shown:>9}  {e['tottime']:8.3f}  {e['cumtime']:8.3f}  {e['function']}")
+
+
 # ---------------------------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------------------------
@@ -628,7 +850,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="reports per layout and form in the mixed folder (default 2); 0 skips it")
     parser.add_argument("--quick", action="store_true",
                         help=f"small defaults for a run of a few minutes on 2 cores: {QUICK}")
-    parser.add_argument("--mixed-only", action="store_true", help="only the mixed folder, beside bare pdfplumber")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--mixed-only", action="store_true", help="only the mixed folder, beside bare pdfplumber")
+    only.add_argument("--profile-only", action="store_true",
+                      help="only the per-stage profile (cProfile) of an ingest of the mixed folder (of the grid "
+                           "reports with --mixed 0)")
     parser.add_argument("--out", type=Path, help="folder for reports and warehouses (kept); default a temp folder")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
@@ -707,28 +933,38 @@ def main(argv: list[str] | None = None) -> int:
     try:
         work.mkdir(parents=True, exist_ok=True)
         # A warehouse left in --out by an earlier run would turn the first ingest into skips.
-        for name in ("bench", "cli", "backfill1", "backfill2", "noop", "warmup", "mixed"):
+        for name in ("bench", "cli", "backfill1", "backfill2", "noop", "warmup", "mixed", "profile"):
             for leftover in (work / f"{name}.duckdb", work / f"{name}.duckdb.wal"):
                 leftover.unlink(missing_ok=True)
         results: Result = {}
         made: Result = {}
         spec: Result = {"work": str(work)}
         names: list[str] = []
-        if not args.mixed_only:
-            grid_spec, made = prepare_grid(work, args)
+        grid = not args.mixed_only and not args.profile_only
+        if grid or (args.profile_only and args.mixed <= 0):
+            # --profile-only with --mixed 0 profiles the grid reports: made without the no-op folder.
+            grid_args = args if grid else argparse.Namespace(**{**vars(args), "noop_files": 0})
+            grid_spec, made = prepare_grid(work, grid_args)
             spec.update(grid_spec)
+        if grid:
             names += ["bare", "ingest", "reingest", "cli", "backfill1", "backfill2"]
             names += ["noop_fill", "noop"] if args.noop_files > 0 else []
         if args.mixed > 0:
             mixed_spec, made["mixed_generate_s"] = prepare_mixed(work, args)
             spec.update(mixed_spec)
-            names += ["mixed_bare", "mixed_ingest"]
+            names += [] if args.profile_only else ["mixed_bare", "mixed_ingest"]
+        if not args.mixed_only:
+            # The mixed folder has every layout; without it, the grid reports' PDFs and Word files.
+            spec["profile_files"] = ([e["path"] for e in spec["mixed"]] if "mixed" in spec
+                                     else spec["pdfs"] + spec["docxs"])
+            spec["profile_warehouse"] = str(work / "profile.duckdb")
+            names.append("profile")
         results = {name: run_phase(name, spec) for name in names}
         total = time.perf_counter() - started
 
         rows: list[Result] = []
         ratio: Result = {}
-        if not args.mixed_only:
+        if grid:
             rows, ratio = table_rows(results), ratios(results)
             print(f"\n{args.reports} reports x {args.measures} measures, seed {args.seed}, in {work} "
                   f"(generated in {made['generate_s']:.1f} s)")
@@ -750,11 +986,18 @@ def main(argv: list[str] | None = None) -> int:
             if results["cli"]["returncode"] != 0:
                 print(f"CLI exited with {results['cli']['returncode']}:\n{results['cli']['stderr']}")
         mixed: list[Result] = []
-        if args.mixed > 0:
+        if "mixed_ingest" in results:
             mixed = mixed_rows(results)
             print(f"\nmixed folder: {len(spec['mixed'])} files, {args.mixed} report(s) per layout and form x "
                   f"{args.measures} measures, seed {args.seed} (generated in {made['mixed_generate_s']:.1f} s)\n")
             print_mixed(results, mixed)
+        profiled: list[Result] = []
+        if "profile" in results:
+            profiled = profile_rows(results["profile"])
+            source = (f"the mixed folder ({args.mixed} report(s) per layout and form" if "mixed" in spec
+                      else f"the grid reports ({args.reports} as PDF and Word")
+            print_profile(results["profile"], profiled, f"{source} x {args.measures} measures, seed {args.seed})")
+            print()
         machine = {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                    "load_before": load_before, "load_after": _load()}
         print(f"machine: cpu_count={machine['cpu_count']}, Python {machine['python']}, {machine['platform']}")
@@ -766,9 +1009,9 @@ def main(argv: list[str] | None = None) -> int:
                 "args": {"reports": args.reports, "measures": args.measures, "seed": args.seed,
                          "noop_files": args.noop_files, "noop_distinct": min(NOOP_DISTINCT, args.noop_files),
                          "noop_measures": NOOP_MEASURES, "mixed": args.mixed, "quick": args.quick,
-                         "mixed_only": args.mixed_only},
+                         "mixed_only": args.mixed_only, "profile_only": args.profile_only},
                 "machine": machine, **made, "total_s": total,
-                "phases": results, "rows": rows, "ratio": ratio, "mixed_rows": mixed,
+                "phases": results, "rows": rows, "ratio": ratio, "mixed_rows": mixed, "profile_rows": profiled,
             }, indent=2, default=str))
     finally:
         if not args.out and not args.keep:

@@ -131,7 +131,7 @@ def ingest(targets: list[Path], warehouse: Path, workers: int, work: Path) -> di
     """Run ``flows.cli ingest`` in a subprocess (cwd ``work``: no scorecards.toml there) and measure it."""
     timer = "/usr/bin/time" if Path("/usr/bin/time").exists() else shutil.which("time")
     largest = work / "time.txt"
-    command = [python(), "-m", "flows.cli", "ingest", *map(str, targets), "--warehouse", str(warehouse),
+    command = [python(), "-m", "scorecards.flows.cli", "ingest", *map(str, targets), "--warehouse", str(warehouse),
                "--workers", str(workers), "--no-prefect", "--quiet"]
     if timer:
         command = [timer, "-f", "%M", "-o", str(largest), *command]
@@ -153,7 +153,8 @@ def ingest(targets: list[Path], warehouse: Path, workers: int, work: Path) -> di
 
 
 def export(warehouse: Path, out: Path, work: Path) -> None:
-    done = subprocess.run([python(), "-m", "flows.cli", "export", "--warehouse", str(warehouse), "--out", str(out)],
+    done = subprocess.run([python(), "-m", "scorecards.flows.cli", "export", "--warehouse", str(warehouse),
+                           "--out", str(out)],
                           cwd=work, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"export failed ({done.returncode}):\n{done.stderr[-2000:]}")

@@ -66,8 +66,8 @@ def inspect_one(job: tuple[str, str, dict[str, Any] | None]) -> tuple[str, int, 
     `OUT/inspect/<name>.json` is exactly the inspect output (regions as found on their pages);
     `OUT/joined/<name>.json` the tables the pipeline normalises. Both come from one extraction.
     """
-    from extractors.model import ExtractionError
-    from normalise.inspect import describe, inspect_file
+    from scorecards.extractors.model import ExtractionError
+    from scorecards.normalise.inspect import describe, inspect_file
 
     pdf, out_dir, settings = job
     path = Path(pdf)

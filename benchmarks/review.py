@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="do not delete the temp folder")
     args = parser.parse_args(argv)
 
-    from flows.pipeline import ingest_files
-    from warehouse.review import build_site
+    from scorecards.flows.pipeline import ingest_files
+    from scorecards.warehouse.review import build_site
 
     work = args.out or Path(tempfile.mkdtemp(prefix="scorecards-review-bench-"))
     work.mkdir(parents=True, exist_ok=True)

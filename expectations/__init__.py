@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from expectations.validate import quarantine_failures, quarantine_failures_batch, validate_observations
+from scorecards.expectations.validate import quarantine_failures, quarantine_failures_batch, validate_observations
 
 __all__ = ["quarantine_failures", "quarantine_failures_batch", "validate_observations"]

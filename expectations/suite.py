@@ -28,7 +28,7 @@ KEY_COLUMNS = ["source_file", "measure_label", "breakdown", "period_label"]
 
 
 def statuses() -> list[str]:
-    from normalise.vocab import vocabulary
+    from scorecards.normalise.vocab import vocabulary
 
     return [*sorted(vocabulary()["status"]), "reported"]
 

@@ -24,8 +24,7 @@ def _validators() -> dict[str, tuple[Any, Any]]:
     """Suite name -> (suite, batch definition), all on one ephemeral context, built once per process:
     building them costs more than validating."""
     import great_expectations as gx
-
-    from expectations.suite import DOCUMENTS_SUITE_PATH, load_suite
+    from scorecards.expectations.suite import DOCUMENTS_SUITE_PATH, load_suite
 
     # GX sets this logger to INFO at import and announces every ephemeral context's temporary docs
     # folder with it; a nightly log wants none of that.

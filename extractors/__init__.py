@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from extractors.model import Cell, ExtractedDocument, ExtractionError, Table, TextLine
+from scorecards.extractors.model import Cell, ExtractedDocument, ExtractionError, Table, TextLine
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".rtf")
 
@@ -16,15 +16,15 @@ def extract(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> 
     """Extract every table of one file; raises ExtractionError with a one-line reason naming the file."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from extractors.pdf import extract_pdf
+        from scorecards.extractors.pdf import extract_pdf
 
         return extract_pdf(path, sha256, settings)
     if suffix == ".docx":
-        from extractors.word import extract_docx
+        from scorecards.extractors.word import extract_docx
 
         return extract_docx(path, sha256)
     if suffix in (".doc", ".odt", ".rtf"):
-        from extractors.legacy import DEFAULT_TIMEOUT_SECONDS, extract_legacy
+        from scorecards.extractors.legacy import DEFAULT_TIMEOUT_SECONDS, extract_legacy
 
         timeout = (settings or {}).get("conversion_timeout", DEFAULT_TIMEOUT_SECONDS)
         return extract_legacy(path, sha256, timeout)

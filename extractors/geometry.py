@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from extractors.model import BBox, Cell
+from scorecards.extractors.model import BBox, Cell
 
 SNAP = 2.0  # points: rectangle edges closer than this are the same grid line
 

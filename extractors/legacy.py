@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from extractors.model import ExtractedDocument, ExtractionError
+from scorecards.extractors.model import ExtractedDocument, ExtractionError
 
 LEGACY_SUFFIXES = (".doc", ".odt", ".rtf")
 DEFAULT_TIMEOUT_SECONDS = 120.0
@@ -60,7 +60,7 @@ def convert(path: Path, workdir: Path, target: str, suffix: str, timeout: float 
 
 
 def extract_legacy(path: Path, sha256: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> ExtractedDocument:
-    from extractors.word import extract_docx
+    from scorecards.extractors.word import extract_docx
 
     if path.stat().st_size == 0:
         raise ExtractionError(f"{path.name}: empty file")

@@ -32,10 +32,9 @@ from typing import Any
 
 import cv2
 import numpy as np
-
-from extractors.geometry import fill_text, grid_from_rects, lines_with_boxes, lines_with_segments
-from extractors.model import BBox, Cell, ExtractionError, Table, TextLine
-from extractors.tesseract import OcrFailed, Word, font_size, read_boxes, read_image
+from scorecards.extractors.geometry import fill_text, grid_from_rects, lines_with_boxes, lines_with_segments
+from scorecards.extractors.model import BBox, Cell, ExtractionError, Table, TextLine
+from scorecards.extractors.tesseract import OcrFailed, Word, font_size, read_boxes, read_image
 
 log = logging.getLogger(__name__)
 
@@ -862,7 +861,7 @@ def _reading(cell: Cell, words: Sequence[Word], size: float) -> tuple[str, float
 def _digits(text: str) -> str:
     """The digits of a text after the context-free repairs (`Qi` and `Q1` say the same). A `%` wrapped
     onto a line of its own is missed now and then; the row's unit supplies it, so it is not compared."""
-    from normalise.ocr_repair import repair_text
+    from scorecards.normalise.ocr_repair import repair_text
 
     return re.sub(r"\D", "", repair_text(text)[0])
 
@@ -925,7 +924,7 @@ def annotate(tables: Sequence[Table], words: Sequence[Word], again: dict[int, li
     words is certain (100) when it holds no ink, and unreadable (0) when it holds marks the size
     of text that no reading made out (a blot, a smudge).
     """
-    from normalise.ocr_repair import repair_text  # pure text functions; the vocabulary is data
+    from scorecards.normalise.ocr_repair import repair_text  # pure text functions; the vocabulary is data
 
     read = _words_by_cell(tables, words)
     for cell in _cells(tables):
@@ -954,7 +953,7 @@ def annotate(tables: Sequence[Table], words: Sequence[Word], again: dict[int, li
 def repair_header(table: Table, max_rows: int = 6) -> None:
     """Header cells misread where the header itself says what they are: a quarter between two
     others, then a financial year beside its neighbours under a known quarter."""
-    from normalise.ocr_repair import quarter_of, repair_quarter_sequence, repair_year_sequence
+    from scorecards.normalise.ocr_repair import quarter_of, repair_quarter_sequence, repair_year_sequence
 
     rows = range(min(max_rows, table.n_rows))
     for r in rows:
@@ -1010,7 +1009,7 @@ def unruled_tables(words: Sequence[Word], page_number: int, settings: dict[str, 
     """Tables of a page without ruling lines, from the alignment of its words: the engine that reads
     borderless text PDFs (extractors.text_tables), given the OCR words as a text layer; the older
     alignment reader where it finds nothing."""
-    from extractors.text_tables import TEXT_SETTINGS, find_text_tables
+    from scorecards.extractors.text_tables import TEXT_SETTINGS, find_text_tables
 
     size = font_size(words)
     # Each word at its line's own type size, as a text layer gives it: a title set larger than the
@@ -1046,7 +1045,7 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[st
     tables: the ruled grids if already found; again: second readings of their cells if already made.
     A page without ruled tables is read by the alignment of its words.
     """
-    from normalise.ocr_repair import repair_text
+    from scorecards.normalise.ocr_repair import repair_text
 
     cfg = ocr_settings(settings)
     size = text_size(scan)
@@ -1133,7 +1132,7 @@ def page_lines(words: Sequence[Word], page_number: int) -> list[TextLine]:
     """Every line of the page, tables included, cut into pieces at wide gaps, as a text page gives
     them (ExtractedDocument.page_lines): layouts printed without rules (indicator cards) are read
     from these."""
-    from normalise.ocr_repair import repair_text
+    from scorecards.normalise.ocr_repair import repair_text
 
     if not words:
         return []

@@ -25,12 +25,11 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.table import TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
-
-from extractors.geometry import cut_words, fill_text, grid_from_rects, lines_with_segments
-from extractors.model import BBox, ExtractedDocument, ExtractionError, PageSource, Table, TextLine
-from extractors.ocr import PageReading, needs_ocr, ocr_enabled, ocr_pages, ocr_regions, picture_regions
-from extractors.stitch import stitch_continued_tables
-from extractors.text_tables import TEXT_SETTINGS, find_text_tables, is_number
+from scorecards.extractors.geometry import cut_words, fill_text, grid_from_rects, lines_with_segments
+from scorecards.extractors.model import BBox, ExtractedDocument, ExtractionError, PageSource, Table, TextLine
+from scorecards.extractors.ocr import PageReading, needs_ocr, ocr_enabled, ocr_pages, ocr_regions, picture_regions
+from scorecards.extractors.stitch import stitch_continued_tables
+from scorecards.extractors.text_tables import TEXT_SETTINGS, find_text_tables, is_number
 
 log = logging.getLogger(__name__)
 
@@ -550,7 +549,7 @@ def _why_ocr(page: Any, settings: dict[str, Any]) -> str:
     """Why a page is to be read from its image, or "" when its text layer is to be trusted."""
     if needs_ocr(page, settings):
         return "no text layer"
-    from extractors.text_layer import judge_page  # only pages with an invisible layer are judged
+    from scorecards.extractors.text_layer import judge_page  # only pages with an invisible layer are judged
 
     verdict = judge_page(page, settings.get("layer_options"))
     if verdict is not None and not verdict.trusted:

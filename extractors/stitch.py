@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.model import Table, TextLine
+from scorecards.extractors.model import Table, TextLine
 
 COLUMN_TOLERANCE = 3.0  # points
 

@@ -27,8 +27,7 @@ from typing import Any
 
 import cv2
 import numpy as np
-
-from extractors.model import ExtractionError
+from scorecards.extractors.model import ExtractionError
 
 # Tesseract's own OpenMP threads only contend with our page threads on a small machine; the variable
 # is read when the library loads, so it is set before tesserocr is first imported.

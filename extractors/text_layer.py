@@ -38,7 +38,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from normalise.vocab import english_words, vocabulary_words
+from scorecards.normalise.vocab import english_words, vocabulary_words
 
 LAYER_DEFAULTS: dict[str, Any] = {
     # Which layer a page has.
@@ -355,7 +355,7 @@ def is_known(word: str, words: AbstractSet[str]) -> bool:
 @cache
 def _lookalikes() -> frozenset[str]:
     """Letters of other scripts that pass for Latin ones (vocabulary `ocr_homoglyphs`)."""
-    from normalise.vocab import vocabulary
+    from scorecards.normalise.vocab import vocabulary
 
     return frozenset(k for k in vocabulary()["ocr_homoglyphs"] if k.isalpha() and not k.isascii())
 
@@ -421,14 +421,14 @@ def _rated(token: str, words: AbstractSet[str], cfg: Mapping[str, Any]) -> bool:
 
 
 def _lost_sign(core: str) -> str | None:
-    from normalise.ocr_repair import lost_percent
+    from scorecards.normalise.ocr_repair import lost_percent
 
     return lost_percent(core)
 
 
 def _letter_figure(token: str) -> bool:
     """A figure with a letter inside (`1O0`, `9l%`), as normalise.ocr_repair.repair_digits finds."""
-    from normalise.ocr_repair import repair_digits
+    from scorecards.normalise.ocr_repair import repair_digits
 
     return bool(repair_digits(token)[1])
 

@@ -35,8 +35,7 @@ from statistics import median
 from typing import Any
 
 import numpy as np
-
-from extractors.model import BBox
+from scorecards.extractors.model import BBox
 
 # Knobs of this engine; extractors.pdf.DEFAULT_SETTINGS["text_settings"] holds the ones a run uses.
 TEXT_SETTINGS: dict[str, Any] = {

@@ -9,8 +9,7 @@ from typing import Any
 import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-
-from extractors.model import Cell, ExtractedDocument, ExtractionError, Table, TextLine
+from scorecards.extractors.model import Cell, ExtractedDocument, ExtractionError, Table, TextLine
 
 
 def _cell_text(tc: Any) -> str:

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from flows.config import Config, load_config
+from scorecards.flows.config import Config, load_config
 
 
 def _parser(config: Config) -> argparse.ArgumentParser:
@@ -112,12 +112,12 @@ def run_ingest(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     settings = args.config.ingest_settings()
     if orchestrate:
-        from flows.ingest import ingest
+        from scorecards.flows.ingest import ingest
 
         summary = ingest([str(p) for p in args.paths], args.warehouse, progress=not args.quiet,
                          settings=settings, workers=args.workers, corrections=args.config.corrections)
     else:
-        from flows.pipeline import ingest_files
+        from scorecards.flows.pipeline import ingest_files
 
         summary = ingest_files(args.paths, args.warehouse, progress=not args.quiet, settings=settings,
                                workers=args.workers, corrections=args.config.corrections)
@@ -133,7 +133,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from warehouse import open_warehouse
+    from scorecards.warehouse import open_warehouse
 
     with open_warehouse(args.warehouse, read_only=True) as wh:
         written = wh.export(args.out)
@@ -142,7 +142,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from warehouse import open_warehouse
+    from scorecards.warehouse import open_warehouse
 
     with open_warehouse(args.warehouse, read_only=True) as wh:
         report = wh.status()
@@ -153,8 +153,8 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_correct(args: argparse.Namespace) -> int:
     """Check the decision against the warehouse, record it in the CSV (the record), then apply it."""
-    from warehouse import open_warehouse
-    from warehouse.corrections import record_in_csv
+    from scorecards.warehouse import open_warehouse
+    from scorecards.warehouse.corrections import record_in_csv
 
     if not Path(args.warehouse).exists():
         raise FileNotFoundError(f"no warehouse at {args.warehouse}")
@@ -177,9 +177,9 @@ def run_correct(args: argparse.Namespace) -> int:
 def run_inspect(args: argparse.Namespace) -> int:
     import json
 
-    from extractors import ExtractionError
-    from flows.pipeline import sha256_of
-    from normalise.inspect import inspect_file
+    from scorecards.extractors import ExtractionError
+    from scorecards.flows.pipeline import sha256_of
+    from scorecards.normalise.inspect import inspect_file
 
     try:
         # The configuration's extraction settings, as `ingest` uses them, so that inspect shows what ingest reads.
@@ -211,7 +211,7 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from warehouse.review import build_site, serve_site
+    from scorecards.warehouse.review import build_site, serve_site
 
     try:
         report = build_site(args.warehouse, args.out)
@@ -234,7 +234,7 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from flows.serve import serve
+    from scorecards.flows.serve import serve
 
     Path(args.inbox).mkdir(parents=True, exist_ok=True)
     try:

@@ -17,8 +17,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-
-from flows import pipeline
+from scorecards.flows import pipeline
 
 # Documents and frames are not worth hashing for a cache key, and re-running a step must redo it.
 extract_task = task(pipeline.extract_step, name="extract", cache_policy=NO_CACHE)

@@ -26,14 +26,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
-from extractors import SUPPORTED_SUFFIXES, ExtractedDocument, ExtractionError, extract
-from normalise.accounting import finish_accounting
-from normalise.document import normalise_document
-from normalise.rag import rag_fields
-from normalise.records import NormalisedDocument, flat
-from normalise.targets import Band
-from warehouse import open_warehouse
+from scorecards.extractors import SUPPORTED_SUFFIXES, ExtractedDocument, ExtractionError, extract
+from scorecards.normalise.accounting import finish_accounting
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.rag import rag_fields
+from scorecards.normalise.records import NormalisedDocument, flat
+from scorecards.normalise.targets import Band
+from scorecards.warehouse import open_warehouse
 
 CROP_SCALE = 2.0  # pixels per PDF point: small text stays legible in a review page
 CROP_MARGIN = 4.0  # points around the cell, so its ruling lines show
@@ -338,7 +337,7 @@ def add_crops(frames: dict[str, pd.DataFrame], path: Path, kind: str) -> float:
 def validate_step(batch: list[dict[str, pd.DataFrame]]) -> list[dict[str, pd.DataFrame]]:
     """Run the suites over a batch of documents' frames at once; in each, failing rows move to
     quarantine with the expectation that failed."""
-    from expectations import quarantine_failures_batch
+    from scorecards.expectations import quarantine_failures_batch
 
     return quarantine_failures_batch(batch)
 
@@ -358,7 +357,7 @@ def sync_corrections(location: str, corrections: str | Path | None) -> None:
     """
     if not corrections or not Path(corrections).exists():
         return
-    from warehouse.corrections import read_csv
+    from scorecards.warehouse.corrections import read_csv
 
     decisions = read_csv(Path(corrections))
     with open_warehouse(location) as wh:

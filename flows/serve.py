@@ -73,7 +73,7 @@ def serve(
     try:
         wait_for_api(api_url)
         print(f"Prefect API {api_url}; UI at {api_url.removesuffix('/api')}", flush=True)
-        from flows.ingest import nightly_ingest  # after PREFECT_API_URL is set: Prefect reads it at import
+        from scorecards.flows.ingest import nightly_ingest  # after PREFECT_API_URL is set: Prefect reads it at import
 
         parameters = {"inbox": str(Path(inbox).resolve()), "warehouse": str(Path(warehouse).resolve()),
                       "workers": workers, "settings": settings or {},

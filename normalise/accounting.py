@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from extractors.model import Cell, ExtractedDocument, Table
-from normalise.cells import ParseError, parse_value_cell
-from normalise.periods import looks_like_period
-from normalise.records import NormalisedDocument
-from normalise.values import CellValue, strip_footnote
+from scorecards.extractors.model import Cell, ExtractedDocument, Table
+from scorecards.normalise.cells import ParseError, parse_value_cell
+from scorecards.normalise.periods import looks_like_period
+from scorecards.normalise.records import NormalisedDocument
+from scorecards.normalise.values import CellValue, strip_footnote
 
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 STATUS_WORDS = 6  # a status phrase is short; longer text that opens with one is prose

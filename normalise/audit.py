@@ -13,12 +13,12 @@ never as judgement rows.
 
 from __future__ import annotations
 
-from extractors.model import Table
-from normalise.cells import ParseError, parse_value_cell
-from normalise.grid import GridLayout, _column
-from normalise.periods import parse_period
-from normalise.records import Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
-from normalise.vocab import vocabulary
+from scorecards.extractors.model import Table
+from scorecards.normalise.cells import ParseError, parse_value_cell
+from scorecards.normalise.grid import GridLayout, _column
+from scorecards.normalise.periods import parse_period
+from scorecards.normalise.records import Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
+from scorecards.normalise.vocab import vocabulary
 
 
 def _grade(text: str) -> bool:

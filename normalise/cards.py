@@ -23,9 +23,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from normalise.grid import ratio_problem
-from normalise.periods import Period, fy_start_of, is_relative, is_year_to_date, parse_period, relative_period
-from normalise.records import (
+from scorecards.normalise.grid import ratio_problem
+from scorecards.normalise.periods import (
+    Period,
+    fy_start_of,
+    is_relative,
+    is_year_to_date,
+    parse_period,
+    relative_period,
+)
+from scorecards.normalise.records import (
     BenchmarkRow,
     Commentary,
     Lineage,
@@ -35,10 +42,10 @@ from normalise.records import (
     QuarantineRow,
     TargetRow,
 )
-from normalise.rows import Piece, Row
-from normalise.targets import parse_polarity, parse_target, target_unit, tolerance_bounds
-from normalise.values import parse_cell, strip_footnote, unit_from_label
-from normalise.vocab import phrase_match, vocabulary
+from scorecards.normalise.rows import Piece, Row
+from scorecards.normalise.targets import parse_polarity, parse_target, target_unit, tolerance_bounds
+from scorecards.normalise.values import parse_cell, strip_footnote, unit_from_label
+from scorecards.normalise.vocab import phrase_match, vocabulary
 
 HEADER_BLOCK_ROWS = 4  # rows under a card's header row that may still belong to it
 _PAREN = re.compile(r"\(([^)]*)\)")

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from normalise.periods import MONTHS, financial_year
-from normalise.values import CellValue, strip_footnote, to_number
-from normalise.vocab import phrase_match
+from scorecards.normalise.periods import MONTHS, financial_year
+from scorecards.normalise.values import CellValue, strip_footnote, to_number
+from scorecards.normalise.vocab import phrase_match
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A printed amount: a sign (hyphen, en dash or minus sign), a currency sign either side of it, and a

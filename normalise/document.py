@@ -26,23 +26,30 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from extractors.model import ExtractedDocument, Table, TextLine
-from normalise.accounting import cells_at, figure_cells_of, finish_accounting
-from normalise.audit import is_audit_table, read_audit_table, stream_of
-from normalise.cards import Card, card_records, read_cards
-from normalise.general import Context, Reading, absorb_into, column_extent, read_general
-from normalise.grid import GridLayout, GridReader, find_layout, layout_name
-from normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
-from normalise.longlist import find_sides, outcome_block, read_long_list
-from normalise.ocr_trust import enforce, judge_tables
-from normalise.periods import Period
-from normalise.rates import header_rows as rates_header_rows
-from normalise.rates import is_rates_table, read_rates_rows, read_rates_table
-from normalise.records import Commentary, Lineage, NormalisedDocument, Observation, QuarantineRow, TableReport
-from normalise.report_date import report_period
-from normalise.rows import Row, document_rows
-from normalise.strips import has_strips, read_strips
-from normalise.vocab import is_known_word
+from scorecards.extractors.model import ExtractedDocument, Table, TextLine
+from scorecards.normalise.accounting import cells_at, figure_cells_of, finish_accounting
+from scorecards.normalise.audit import is_audit_table, read_audit_table, stream_of
+from scorecards.normalise.cards import Card, card_records, read_cards
+from scorecards.normalise.general import Context, Reading, absorb_into, column_extent, read_general
+from scorecards.normalise.grid import GridLayout, GridReader, find_layout, layout_name
+from scorecards.normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
+from scorecards.normalise.longlist import find_sides, outcome_block, read_long_list
+from scorecards.normalise.ocr_trust import enforce, judge_tables
+from scorecards.normalise.periods import Period
+from scorecards.normalise.rates import header_rows as rates_header_rows
+from scorecards.normalise.rates import is_rates_table, read_rates_rows, read_rates_table
+from scorecards.normalise.records import (
+    Commentary,
+    Lineage,
+    NormalisedDocument,
+    Observation,
+    QuarantineRow,
+    TableReport,
+)
+from scorecards.normalise.report_date import report_period
+from scorecards.normalise.rows import Row, document_rows
+from scorecards.normalise.strips import has_strips, read_strips
+from scorecards.normalise.vocab import is_known_word
 
 # Cheap test before walking a document's rows for cards: a card has a tolerance or a relative period.
 _CARD_HINT = re.compile(r"\b(?:Tolerance|Prev(?:ious)?\.?\s)", re.I)
@@ -154,7 +161,7 @@ def organisation_of(doc: ExtractedDocument) -> str:
     kind from the vocabulary (`Children's Trust`, `County Council`) after one or two capitalised
     place words that are not report words (`Quarterly`, `Performance`).
     """
-    from normalise.vocab import vocabulary
+    from scorecards.normalise.vocab import vocabulary
 
     words = vocabulary()["organisations"]
     text = " ".join(line.text for line in doc.text_lines[:ORGANISATION_LINES]).replace("’", "'")

@@ -26,11 +26,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractors.model import Cell, Table
-from normalise.accounting import cells_at, cited_places, figure_cells_of, states_own_figure
-from normalise.cells import ParseError, parse_value_cell
-from normalise.grid import FIRST_SUB_MEASURE, SUB_MEASURE, role_of
-from normalise.periods import (
+from scorecards.extractors.model import Cell, Table
+from scorecards.normalise.accounting import cells_at, cited_places, figure_cells_of, states_own_figure
+from scorecards.normalise.cells import ParseError, parse_value_cell
+from scorecards.normalise.grid import FIRST_SUB_MEASURE, SUB_MEASURE, role_of
+from scorecards.normalise.periods import (
     MONTHS,
     Period,
     is_relative_heading,
@@ -39,9 +39,9 @@ from normalise.periods import (
     parse_period,
     resolve_relative,
 )
-from normalise.records import Commentary, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
-from normalise.targets import parse_target, tolerance_bounds
-from normalise.values import CellValue, unit_from_label
+from scorecards.normalise.records import Commentary, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
+from scorecards.normalise.targets import parse_target, tolerance_bounds
+from scorecards.normalise.values import CellValue, unit_from_label
 
 EMPTY, FIGURE, STATUS, TEXT = "empty", "figure", "status", "text"
 MAX_HEADER_ROWS = 4

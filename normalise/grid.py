@@ -14,12 +14,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractors.model import Cell, Table
-from extractors.stitch import same_row
-from normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
-from normalise.ocr_repair import OcrReading, OcrTableContext, label_problem, ocr_table_context, read_ocr_row
-from normalise.periods import Period, financial_year, looks_like_period, month_in_year, parse_period
-from normalise.records import (
+from scorecards.extractors.model import Cell, Table
+from scorecards.extractors.stitch import same_row
+from scorecards.normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
+from scorecards.normalise.ocr_repair import OcrReading, OcrTableContext, label_problem, ocr_table_context, read_ocr_row
+from scorecards.normalise.periods import Period, financial_year, looks_like_period, month_in_year, parse_period
+from scorecards.normalise.records import (
     BandRow,
     BenchmarkRow,
     Commentary,
@@ -30,7 +30,7 @@ from normalise.records import (
     QuarantineRow,
     TargetRow,
 )
-from normalise.targets import (
+from scorecards.normalise.targets import (
     band_of,
     grade_rank,
     parse_bandings,
@@ -40,9 +40,9 @@ from normalise.targets import (
     polarity_from_target,
     tolerance_bounds,
 )
-from normalise.targets import target_unit as target_unit_of
-from normalise.values import parse_cell, unit_from_label
-from normalise.vocab import squash, vocabulary
+from scorecards.normalise.targets import target_unit as target_unit_of
+from scorecards.normalise.values import parse_cell, unit_from_label
+from scorecards.normalise.vocab import squash, vocabulary
 
 MAX_HEADER_ROWS = 6
 # `b) 3-6 months` under `Percentage of episodes lasting a) <3 months` (both readers use these).

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractors.model import ExtractedDocument, Table
-from extractors.stitch import Join, stitch_with_joins
-from normalise.document import normalise_document
+from scorecards.extractors.model import ExtractedDocument, Table
+from scorecards.extractors.stitch import Join, stitch_with_joins
+from scorecards.normalise.document import normalise_document
 
 
 def rows_as_printed(table: Table) -> list[list[str]]:
@@ -127,8 +127,8 @@ def inspect_file(path: Path, sha256: str, settings: dict[str, Any] | None = None
     by the very step `extract_pdf` runs, so `Inspection.doc` holds the tables the pipeline normalises.
     Raises ExtractionError like `extract`.
     """
-    from extractors import extract
-    from extractors.pdf import DEFAULT_SETTINGS
+    from scorecards.extractors import extract
+    from scorecards.extractors.pdf import DEFAULT_SETTINGS
 
     settings = dict(settings or {})
     stitch = path.suffix.lower() == ".pdf" and bool(settings.get("stitch", DEFAULT_SETTINGS["stitch"]))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from extractors.model import Table
-from normalise.records import Lineage, Measure, MeasureDefinition, NormalisedDocument
-from normalise.vocab import phrase_match, vocabulary
+from scorecards.extractors.model import Table
+from scorecards.normalise.records import Lineage, Measure, MeasureDefinition, NormalisedDocument
+from scorecards.normalise.vocab import phrase_match, vocabulary
 
 MAX_HEADER_ROWS = 3
 
@@ -45,7 +45,7 @@ def outcome_block(table: Table) -> tuple[str, str] | None:
 
 def find_sides(table: Table) -> tuple[int, list[Side]] | None:
     """(header rows, sides) when a header row has measure columns each followed by flag columns."""
-    from normalise.grid import role_of
+    from scorecards.normalise.grid import role_of
 
     for r in range(min(MAX_HEADER_ROWS, table.n_rows)):
         texts = table.row_texts(r)

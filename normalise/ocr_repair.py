@@ -17,11 +17,11 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from extractors.model import Cell, Table
-from normalise.cells import ParseError, parse_value_cell
-from normalise.periods import Period, financial_year
-from normalise.values import strip_footnote
-from normalise.vocab import phrase_match, squash, vocabulary
+from scorecards.extractors.model import Cell, Table
+from scorecards.normalise.cells import ParseError, parse_value_cell
+from scorecards.normalise.periods import Period, financial_year
+from scorecards.normalise.values import strip_footnote
+from scorecards.normalise.vocab import phrase_match, squash, vocabulary
 
 Repaired = tuple[str, list[str]]
 
@@ -103,7 +103,7 @@ def repair_joined_words(text: str) -> Repaired:
     """Two words the engine read without the space between them (`ofchildren`), cut where that
     makes two dictionary words, and only one cut does. Capitalised words (names of places and
     services) are left alone: `Southdale` is no `South dale`."""
-    from normalise.vocab import is_known_word
+    from scorecards.normalise.vocab import is_known_word
 
     notes: list[str] = []
 

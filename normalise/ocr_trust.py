@@ -26,12 +26,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from extractors.model import Cell, ExtractedDocument, Table
-from normalise.general import EMPTY, FIGURE, TEXT, cell_kind
-from normalise.ocr_repair import OCR_MIN_CONFIDENCE, OCR_MIN_STATUS_CONFIDENCE
-from normalise.periods import financial_year
-from normalise.records import NormalisedDocument, Observation, QuarantineRow
-from normalise.vocab import squash, vocabulary
+from scorecards.extractors.model import Cell, ExtractedDocument, Table
+from scorecards.normalise.general import EMPTY, FIGURE, TEXT, cell_kind
+from scorecards.normalise.ocr_repair import OCR_MIN_CONFIDENCE, OCR_MIN_STATUS_CONFIDENCE
+from scorecards.normalise.periods import financial_year
+from scorecards.normalise.records import NormalisedDocument, Observation, QuarantineRow
+from scorecards.normalise.vocab import squash, vocabulary
 
 # A label read with less confidence than this is checked word by word (clean print reads at 90+).
 LABEL_CHECK_BELOW = 92.0
@@ -188,7 +188,7 @@ def label_doubt(cell: Cell, is_word: Callable[[str], bool]) -> str:
     dictionary word read unsurely is taken: Tesseract scores hyphenated words 0), with no stray
     signs; and a cell with no known word at all must have been read with some confidence.
     """
-    from normalise.ocr_repair import repair_text
+    from scorecards.normalise.ocr_repair import repair_text
 
     if cell.confidence is None or not cell.text.strip():
         return ""
@@ -215,7 +215,7 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 def _step(text: str) -> tuple[str, int] | None:
     """A heading's place in a sequence of quarters, months or years (`Q3` -> ("q", 2), `Oct-18` ->
     ("m", 9), `2022/23` -> ("y", 2022))."""
-    from normalise.ocr_repair import quarter_of
+    from scorecards.normalise.ocr_repair import quarter_of
 
     if (q := quarter_of(text)) is not None:
         return "q", q - 1

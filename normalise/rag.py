@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from normalise.targets import Band
+from scorecards.normalise.targets import Band
 
 HIGHER = "higher_is_better"
 LOWER = "lower_is_better"

@@ -33,8 +33,8 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from extractors.model import ExtractedDocument, TextLine
-from normalise.periods import Period, parse_period
+from scorecards.extractors.model import ExtractedDocument, TextLine
+from scorecards.normalise.periods import Period, parse_period
 
 OPENING_LINES = 6  # as many as the title block of every layout read so far
 FIRST_PAGES = 3

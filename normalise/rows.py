@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractors.model import Cell, ExtractedDocument, TextLine
-from normalise.records import Lineage
-from normalise.values import parse_cell
+from scorecards.extractors.model import Cell, ExtractedDocument, TextLine
+from scorecards.normalise.records import Lineage
+from scorecards.normalise.values import parse_cell
 
 TEXT_LINE = 0  # Lineage.table_index of a piece read from running text rather than a table
 

@@ -37,11 +37,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from normalise.periods import Period, parse_period, resolve_relative
-from normalise.records import Measure, NormalisedDocument, Observation, QuarantineRow
-from normalise.rows import Piece, Row
-from normalise.targets import parse_target, target_unit, tolerance_bounds
-from normalise.values import parse_cell, unit_from_label
+from scorecards.normalise.periods import Period, parse_period, resolve_relative
+from scorecards.normalise.records import Measure, NormalisedDocument, Observation, QuarantineRow
+from scorecards.normalise.rows import Piece, Row
+from scorecards.normalise.targets import parse_target, target_unit, tolerance_bounds
+from scorecards.normalise.values import parse_cell, unit_from_label
 
 _KEY = re.compile(
     r"(?<![A-Za-z])(?P<key>latest|current|this\s+(?:period|quarter|month|year)"

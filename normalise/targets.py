@@ -12,8 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from normalise.values import strip_footnote, to_number
-from normalise.vocab import phrase_match, vocabulary
+from scorecards.normalise.values import strip_footnote, to_number
+from scorecards.normalise.vocab import phrase_match, vocabulary
 
 _NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _UNIT = r"\s*(?:%|per\s?cent|days?|cases?|weeks?)?"
@@ -70,7 +70,7 @@ def parse_target(text: str) -> float | None:
 
 def target_unit(text: str) -> str:
     """The unit a target is printed in (`426 days and below` -> days, `15 cases` -> count)."""
-    from normalise.cells import tokenize
+    from scorecards.normalise.cells import tokenize
 
     if _TARGET.match(_clean(text)) is None:
         return ""

@@ -40,7 +40,7 @@ def parse_cell(text: str | None) -> CellValue:
     Blank is `missing`; a status phrase wins over a number inside it (`New contract measure for
     2019/20`). The grammar lives in normalise.cells.
     """
-    from normalise.cells import ParseError, parse_value_cell
+    from scorecards.normalise.cells import ParseError, parse_value_cell
 
     try:
         parts = parse_value_cell(text or "")
@@ -54,7 +54,7 @@ def parse_cell(text: str | None) -> CellValue:
 def unit_from_label(label: str) -> str:
     """A unit the measure's label implies (`(days)`, `per 100,000`), for cells printed without one."""
     lowered = label.lower()
-    from normalise.vocab import vocabulary
+    from scorecards.normalise.vocab import vocabulary
 
     for unit, phrases in vocabulary()["units"].items():
         if any(phrase in lowered for phrase in phrases):

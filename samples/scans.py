@@ -460,7 +460,7 @@ def _card_raw_text(report: cards.CardReport) -> list[str]:
 
 def _soffice_pdf(docx: Path, folder: Path, timeout: float = 180.0) -> Path:
     """``docx`` printed to PDF by LibreOffice headless (extractors.legacy.convert), into ``folder``."""
-    from extractors.legacy import convert
+    from scorecards.extractors.legacy import convert
 
     return convert(docx, folder, "pdf", "pdf", timeout)
 

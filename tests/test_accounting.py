@@ -12,15 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from expectations.suite import DOCUMENTS_SUITE_PATH, build_documents_suite, load_suite
-from expectations.validate import quarantine_failures
-from extractors.model import Cell, ExtractedDocument, Table
-from flows.cli import main
-from flows.pipeline import DIRECT_STEPS, discover, extract_step, ingest_files, normalise_step, to_frames
-from normalise.accounting import account, finish_accounting, is_figure_cell
-from normalise.records import Lineage, NormalisedDocument, Observation, QuarantineRow
-from warehouse import open_warehouse
+from scorecards.expectations.suite import DOCUMENTS_SUITE_PATH, build_documents_suite, load_suite
+from scorecards.expectations.validate import quarantine_failures
+from scorecards.extractors.model import Cell, ExtractedDocument, Table
+from scorecards.flows.cli import main
+from scorecards.flows.pipeline import DIRECT_STEPS, discover, extract_step, ingest_files, normalise_step, to_frames
+from scorecards.normalise.accounting import account, finish_accounting, is_figure_cell
+from scorecards.normalise.records import Lineage, NormalisedDocument, Observation, QuarantineRow
+from scorecards.warehouse import open_warehouse
 
 
 @pytest.mark.parametrize(("text", "figure"), [

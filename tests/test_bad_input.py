@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-
-from flows.pipeline import ingest_files
-from warehouse import open_warehouse
+from scorecards.flows.pipeline import ingest_files
+from scorecards.warehouse import open_warehouse
 
 
 def _prose_pdf(path: Path, encrypt: str | None = None) -> Path:

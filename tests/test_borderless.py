@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
+from scorecards.extractors.pdf import extract_pdf
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.inspect import rows_as_printed
 
-from extractors.pdf import extract_pdf
-from normalise.document import normalise_document
-from normalise.inspect import rows_as_printed
 from samples.generate import random_report, write_pdf
 
 PROSE = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from flows.cli import main
+from scorecards.flows.cli import main
+
 from samples.generate import generate_folder
 
 BUNDLED = Path(__file__).resolve().parents[1] / "samples" / "reports"

@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from scorecards.extractors import extract
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.periods import parse_period, relative_period
+from scorecards.normalise.records import NormalisedDocument
 
-from extractors import extract
-from normalise.document import normalise_document
-from normalise.periods import parse_period, relative_period
-from normalise.records import NormalisedDocument
 from samples.cards import (
     CardReport,
     expected_benchmarks,

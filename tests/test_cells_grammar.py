@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
-from normalise.grid import ratio_problem
+from scorecards.normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
+from scorecards.normalise.grid import ratio_problem
 
 
 def _parts(text: str) -> list[tuple]:

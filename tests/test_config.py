@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from flows.config import Config, load_config
+from scorecards.flows.config import Config, load_config
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "scorecards.example.toml"
 

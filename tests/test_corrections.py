@@ -8,12 +8,12 @@ import logging
 from pathlib import Path
 
 import pytest
+from scorecards.flows.cli import main
+from scorecards.flows.pipeline import ingest_files, sha256_of
+from scorecards.warehouse import open_warehouse
+from scorecards.warehouse.corrections import CSV_COLUMNS
 
-from flows.cli import main
-from flows.pipeline import ingest_files, sha256_of
 from samples.generate import ReportModel, follow_up, random_report, write_pdf
-from warehouse import open_warehouse
-from warehouse.corrections import CSV_COLUMNS
 
 
 def _report_with_doubtful_cells() -> ReportModel:
@@ -162,8 +162,8 @@ def test_a_hand_edited_csv_rejects_reports_missing_cells_and_undoes_removed_rows
 
 
 def test_the_prefect_flow_applies_corrections_too(prefect_harness: None, report: Path, tmp_path: Path) -> None:
-    from flows.ingest import ingest
-    from warehouse.corrections import Correction, write_csv
+    from scorecards.flows.ingest import ingest
+    from scorecards.warehouse.corrections import Correction, write_csv
 
     location = str(tmp_path / "w.duckdb")
     ingest_files([report], location)

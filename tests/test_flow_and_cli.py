@@ -6,17 +6,15 @@ import logging
 from pathlib import Path
 
 import pytest
-
-from flows.cli import main
-from warehouse import open_warehouse
+from scorecards.flows.cli import main
+from scorecards.warehouse import open_warehouse
 
 
 def test_the_ingest_flow_runs_each_step_as_a_task_without_errors(
     prefect_harness: None, reports: dict[str, Path], warehouse_file: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     from prefect.client.orchestration import get_client
-
-    from flows.ingest import ingest
+    from scorecards.flows.ingest import ingest
 
     caplog.set_level(logging.INFO)
     state = ingest([str(reports["contract.pdf"]), str(reports["improvement.docx"])], warehouse_file,

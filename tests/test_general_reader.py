@@ -13,13 +13,12 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
-
-from extractors import extract
-from extractors.model import Cell, Table
-from normalise.document import normalise_document
-from normalise.general import Context, read_general, split_heading, split_path
-from normalise.periods import parse_period
-from normalise.records import NormalisedDocument
+from scorecards.extractors import extract
+from scorecards.extractors.model import Cell, Table
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.general import Context, read_general, split_heading, split_path
+from scorecards.normalise.periods import parse_period
+from scorecards.normalise.records import NormalisedDocument
 
 
 def grid(rows: list[list[str]], spans: dict[tuple[int, int], int] | None = None, engine: str = "pdfplumber") -> Table:

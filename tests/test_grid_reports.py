@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scorecards.extractors import ExtractedDocument, extract
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.records import NormalisedDocument
 
-from extractors import ExtractedDocument, extract
-from normalise.document import normalise_document
-from normalise.records import NormalisedDocument
 from samples.generate import ReportModel, expected_measures, expected_observations, random_report, write_docx, write_pdf
 
 

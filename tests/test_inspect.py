@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from scorecards.extractors import extract
+from scorecards.flows.cli import main
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.inspect import describe, inspect_file, rows_as_printed
 
-from extractors import extract
-from flows.cli import main
-from normalise.document import normalise_document
-from normalise.inspect import describe, inspect_file, rows_as_printed
 from samples.generate import expected_observations, random_report, write_docx, write_pdf
 
 REGION_KEYS = {"region", "table", "continues", "page", "page_source", "bbox", "engine", "quality", "layout",

@@ -6,10 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from extractors.legacy import soffice
-from flows.pipeline import ingest_files
-from warehouse import open_warehouse
+from scorecards.extractors.legacy import soffice
+from scorecards.flows.pipeline import ingest_files
+from scorecards.warehouse import open_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from extractors.model import Cell, ExtractedDocument
-from normalise.ocr_repair import (
+from scorecards.extractors.model import Cell, ExtractedDocument
+from scorecards.normalise.ocr_repair import (
     percent_context,
     read_ocr_row,
     repair_glyphs,
@@ -27,7 +26,7 @@ from normalise.ocr_repair import (
     repair_year_sequence,
     untrusted_periods,
 )
-from normalise.periods import parse_period
+from scorecards.normalise.periods import parse_period
 
 PNG = b"\x89PNG"
 
@@ -133,14 +132,14 @@ def _image_pdf(image: Any, path: Path, dpi: int) -> Path:
 
 
 def _observations(doc: ExtractedDocument) -> list[Any]:
-    from normalise.document import normalise_document
+    from scorecards.normalise.document import normalise_document
 
     return normalise_document(doc).observations
 
 
 def _text_document(pdf: Path) -> ExtractedDocument:
     """The text layer alone (OCR switched off)."""
-    from extractors.pdf import extract_pdf
+    from scorecards.extractors.pdf import extract_pdf
 
     return extract_pdf(pdf, "sha", {"camelot": "never", "ocr": False})
 
@@ -148,8 +147,7 @@ def _text_document(pdf: Path) -> ExtractedDocument:
 def _ocr_document(pdf: Path) -> tuple[ExtractedDocument, list[Any]]:
     """Each page that needs OCR read by OCR (the rest left out), as extract_pdf will do page by page."""
     import pdfplumber
-
-    from extractors.ocr import needs_ocr, ocr_page
+    from scorecards.extractors.ocr import needs_ocr, ocr_page
 
     tables, lines, decisions = [], [], []
     with pdfplumber.open(pdf) as handle:
@@ -204,7 +202,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out.save(str(mixed_pdf))
     out.close()
     doc, decisions = _ocr_document(mixed_pdf)
-    from normalise.document import normalise_document
+    from scorecards.normalise.document import normalise_document
 
     return {"pdf": mixed_pdf, "text_pdf": text_pdf, "source": source, "blotted": blotted, "doc": doc,
             "decisions": decisions, "tidy": normalise_document(doc)}
@@ -222,7 +220,7 @@ def test_only_the_scanned_page_of_a_mixed_document_needs_ocr(mixed: dict[str, An
 
 
 def test_extract_pdf_reads_a_mixed_document_page_by_page(mixed: dict[str, Any]) -> None:
-    from extractors.pdf import extract_pdf
+    from scorecards.extractors.pdf import extract_pdf
 
     doc = extract_pdf(mixed["pdf"], "sha", {"camelot": "never"})
     assert any(t.engine.startswith("tesseract") for t in doc.tables)
@@ -264,7 +262,7 @@ def test_every_ocr_cell_keeps_its_confidence_raw_text_and_picture(mixed: dict[st
 
 
 def test_the_page_is_deskewed() -> None:
-    from extractors.ocr import binarise, estimate_skew
+    from scorecards.extractors.ocr import binarise, estimate_skew
 
     image = np.full((600, 900), 255, dtype=np.uint8)
     for y in range(100, 500, 40):

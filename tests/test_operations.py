@@ -20,7 +20,7 @@ import pytest
 
 from samples.generate import random_report, write_pdf
 
-CLI = [sys.executable, "-m", "flows.cli"]
+CLI = [sys.executable, "-m", "scorecards.flows.cli"]
 
 
 def _free_port() -> int:
@@ -154,7 +154,7 @@ def test_a_run_killed_mid_way_leaves_whole_files_and_the_next_run_finishes(tmp_p
 
 @pytest.mark.parametrize("workers", [2])
 def test_parallel_backfill_gives_the_same_rows_as_one_worker(tmp_path: Path, workers: int) -> None:
-    from flows.pipeline import ingest_files
+    from scorecards.flows.pipeline import ingest_files
 
     _make_reports(tmp_path / "inbox", 4, seed=80)
     one = ingest_files([tmp_path / "inbox"], str(tmp_path / "one.duckdb"))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import docx
 import pytest
+from scorecards.extractors import extract
+from scorecards.normalise.document import normalise_document, report_period
+from scorecards.normalise.longlist import find_sides
+from scorecards.normalise.records import NormalisedDocument
 
-from extractors import extract
-from normalise.document import normalise_document, report_period
-from normalise.longlist import find_sides
-from normalise.records import NormalisedDocument
 from samples.layouts import (
     ACTIVITY,
     IMPACT,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pdfplumber
+from scorecards.extractors.geometry import fill_text, grid_from_rects
+from scorecards.extractors.model import Table
+from scorecards.extractors.pdf import extract_pdf, score_table
+from scorecards.normalise.document import normalise_document
 
-from extractors.geometry import fill_text, grid_from_rects
-from extractors.model import Table
-from extractors.pdf import extract_pdf, score_table
-from normalise.document import normalise_document
 from samples.generate import random_report, write_pdf
 
 

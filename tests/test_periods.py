@@ -8,8 +8,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from normalise.periods import (
+from scorecards.normalise.periods import (
     Period,
     add_months,
     is_relative_heading,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-
-from normalise.rag import (
+from scorecards.normalise.rag import (
     BASIS_BANDS,
     BASIS_TARGET,
     agrees,
     rag_from_position,
     recompute_rag,
 )
-from normalise.targets import Band, parse_bandings
+from scorecards.normalise.targets import Band, parse_bandings
 
 # `Red below 90% Amber 90% to 98% Green 98% and above`: higher is better; 90 is Amber (Red's upper
 # bound is exclusive), 98 sits in both Amber and Green and is Green (the better band wins).

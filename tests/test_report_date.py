@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
-from extractors.model import ExtractedDocument, TextLine
-from normalise.periods import Period, parse_period
-from normalise.report_date import report_period, running_heads
+from scorecards.extractors.model import ExtractedDocument, TextLine
+from scorecards.normalise.periods import Period, parse_period
+from scorecards.normalise.report_date import report_period, running_heads
 
 
 def _lines(pages: list[list[str]]) -> list[TextLine]:

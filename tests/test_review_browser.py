@@ -52,8 +52,8 @@ def _hostile_reports(folder: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    from flows.pipeline import ingest_files
-    from warehouse.review import build_site
+    from scorecards.flows.pipeline import ingest_files
+    from scorecards.warehouse.review import build_site
 
     tmp = tmp_path_factory.mktemp("review-browser")
     location = str(tmp / "warehouse.duckdb")
@@ -180,8 +180,8 @@ def test_review_serve_serves_the_site_on_localhost_only(site: dict[str, Any], br
     context, recorder = browser
     port = _free_port()
     out = site["tmp"] / "served"
-    command = [sys.executable, "-m", "flows.cli", "review", "--warehouse", site["warehouse"], "--out", str(out),
-               "--serve", "--port", str(port)]
+    command = [sys.executable, "-m", "scorecards.flows.cli", "review", "--warehouse", site["warehouse"],
+               "--out", str(out), "--serve", "--port", str(port)]
     server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

@@ -14,12 +14,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from flows.cli import main
-from warehouse import open_warehouse
-from warehouse.review import build_site, safe_name
-from warehouse.review.chart import Band, Point, series_chart
-from warehouse.review.site import build_grid, context_grid, pack
+from scorecards.flows.cli import main
+from scorecards.warehouse import open_warehouse
+from scorecards.warehouse.review import build_site, safe_name
+from scorecards.warehouse.review.chart import Band, Point, series_chart
+from scorecards.warehouse.review.site import build_grid, context_grid, pack
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -65,7 +64,7 @@ def parse(path: Path) -> _Page:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Hostile reports ingested into a fresh warehouse; the site built with 1 row per page to force paging."""
-    from flows.pipeline import ingest_files
+    from scorecards.flows.pipeline import ingest_files
 
     tmp = tmp_path_factory.mktemp("review")
     location = str(tmp / "warehouse.duckdb")

@@ -6,11 +6,11 @@ import csv
 from pathlib import Path
 
 import pytest
+from scorecards.flows.cli import main
+from scorecards.flows.pipeline import ingest_files
+from scorecards.warehouse import EXPORT_VIEWS, open_warehouse
 
-from flows.cli import main
-from flows.pipeline import ingest_files
 from samples.generate import _number, _position, _value_of, follow_up, random_report, write_pdf
-from warehouse import EXPORT_VIEWS, open_warehouse
 
 BUNDLED = Path(__file__).resolve().parents[1] / "samples" / "reports"
 NEW_VIEW_COLUMNS = {

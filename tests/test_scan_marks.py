@@ -8,13 +8,12 @@ import cv2
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from extractors.model import Cell, ExtractedDocument, Table, TextLine
-from extractors.ocr import Scan, band_rects, dark_fill, faint_words_dropped, flatten, unfill
-from extractors.tesseract import Word
-from normalise.ocr_trust import repair_word
-from normalise.rows import document_rows
-from normalise.vocab import is_known_word
+from scorecards.extractors.model import Cell, ExtractedDocument, Table, TextLine
+from scorecards.extractors.ocr import Scan, band_rects, dark_fill, faint_words_dropped, flatten, unfill
+from scorecards.extractors.tesseract import Word
+from scorecards.normalise.ocr_trust import repair_word
+from scorecards.normalise.rows import document_rows
+from scorecards.normalise.vocab import is_known_word
 
 SCALE = 200 / 72  # pixels per point of the drawn pages
 

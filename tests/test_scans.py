@@ -12,17 +12,17 @@ from typing import Any
 import numpy as np
 import pytest
 from reportlab.pdfgen import canvas
+from scorecards.extractors.model import Cell, ExtractedDocument, PageSource, Table, TextLine
+from scorecards.extractors.ocr import ocr_settings
+from scorecards.extractors.pdf import extract_pdf
+from scorecards.extractors.tesseract import MAX_SIDE, OcrFailed, read_image
+from scorecards.flows.pipeline import ingest_files
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.ocr_trust import figure_doubt, label_doubt, repair_word
+from scorecards.normalise.vocab import is_known_word
+from scorecards.warehouse import open_warehouse
 
-from extractors.model import Cell, ExtractedDocument, PageSource, Table, TextLine
-from extractors.ocr import ocr_settings
-from extractors.pdf import extract_pdf
-from extractors.tesseract import MAX_SIDE, OcrFailed, read_image
-from flows.pipeline import ingest_files
-from normalise.document import normalise_document
-from normalise.ocr_trust import figure_doubt, label_doubt, repair_word
-from normalise.vocab import is_known_word
 from samples.scans import render_source, scan_pdf
-from warehouse import open_warehouse
 
 
 def _like(a: str, b: str) -> float:
@@ -278,7 +278,7 @@ def test_every_figure_of_a_scan_is_right_or_in_quarantine(scans: dict[str, Any],
     ("% ofchildren in care", "% of children in care"),  # the space between two words not read
 ])
 def test_context_free_ocr_repairs_of_shapes_any_report_prints(read: str, meant: str) -> None:
-    from normalise.ocr_repair import repair_text
+    from scorecards.normalise.ocr_repair import repair_text
 
     text, notes = repair_text(read)
     assert text == meant and notes
@@ -287,6 +287,6 @@ def test_context_free_ocr_repairs_of_shapes_any_report_prints(read: str, meant: 
 @pytest.mark.parametrize("printed", ["12.5%", "1,234", "e.g. this", "Smith,Jones", "Southdale services",
                                      "Birds of Prey. Summer", "First list"])
 def test_context_free_ocr_repairs_leave_ordinary_print_alone(printed: str) -> None:
-    from normalise.ocr_repair import repair_text
+    from scorecards.normalise.ocr_repair import repair_text
 
     assert repair_text(printed) == (printed, [])

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from scorecards.extractors import extract
+from scorecards.normalise.periods import Period
+from scorecards.normalise.records import Lineage, NormalisedDocument
+from scorecards.normalise.rows import Piece, Row, document_rows
+from scorecards.normalise.strips import has_strips, read_strips, strip_items
 
-from extractors import extract
-from normalise.periods import Period
-from normalise.records import Lineage, NormalisedDocument
-from normalise.rows import Piece, Row, document_rows
-from normalise.strips import has_strips, read_strips, strip_items
 from samples.strips import StripReport, period_dates, random_strip_report, write_pdf
 
 SEEDS = range(36)

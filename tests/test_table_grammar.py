@@ -27,11 +27,11 @@ import pdfplumber
 import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
+from scorecards.extractors import ExtractionError, extract
+from scorecards.extractors.word import extract_docx
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.records import NormalisedDocument, Observation, QuarantineRow
 
-from extractors import ExtractionError, extract
-from extractors.word import extract_docx
-from normalise.document import normalise_document
-from normalise.records import NormalisedDocument, Observation, QuarantineRow
 from samples.grammar import DrawnTable, draw, drawn_tables, plain, render_docx, render_pdf
 
 EXAMPLES = int(os.environ.get("GRAMMAR_EXAMPLES", "170"))

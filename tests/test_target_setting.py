@@ -7,10 +7,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from scorecards.extractors import extract
+from scorecards.normalise.document import normalise_document
+from scorecards.normalise.records import NormalisedDocument
 
-from extractors import extract
-from normalise.document import normalise_document
-from normalise.records import NormalisedDocument
 from samples.generate import (
     ReportModel,
     expected_benchmarks,

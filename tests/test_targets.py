@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from normalise.targets import (
+from scorecards.normalise.targets import (
     Band,
     parse_band,
     parse_bandings,

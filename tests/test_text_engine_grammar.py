@@ -20,9 +20,9 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from scorecards.extractors import extract
+from scorecards.extractors.model import Cell
 
-from extractors import extract
-from extractors.model import Cell
 from samples.grammar import DrawnTable, covered, draw, lines_of, render_pdf
 
 

@@ -22,8 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
-
-from extractors.text_layer import (
+from scorecards.extractors.text_layer import (
     LAYER_DEFAULTS,
     LayerVerdict,
     hidden_text_estimate,
@@ -37,8 +36,8 @@ from extractors.text_layer import (
     split_words,
     vocabulary_words,
 )
-from normalise.ocr_repair import lost_percent
-from normalise.vocab import vocabulary
+from scorecards.normalise.ocr_repair import lost_percent
+from scorecards.normalise.vocab import vocabulary
 
 WIDTH, HEIGHT = A4
 

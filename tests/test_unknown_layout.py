@@ -7,9 +7,8 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-
-from flows.pipeline import ingest_files
-from warehouse import open_warehouse
+from scorecards.flows.pipeline import ingest_files
+from scorecards.warehouse import open_warehouse
 
 
 def _unknown_table_pdf(path: Path) -> Path:

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pandas as pd
-
-from expectations.suite import SUITE_PATH, build_suite, load_suite
-from expectations.validate import quarantine_failures
-from flows.pipeline import extract_step, normalise_step, to_frames
+from scorecards.expectations.suite import SUITE_PATH, build_suite, load_suite
+from scorecards.expectations.validate import quarantine_failures
+from scorecards.flows.pipeline import extract_step, normalise_step, to_frames
 
 
 def test_the_committed_suite_is_the_one_the_code_builds() -> None:
@@ -56,7 +55,7 @@ def test_failing_rows_move_to_quarantine_with_rule_and_location(reports: dict[st
 def test_a_batch_is_judged_as_each_of_its_documents_would_be_alone(reports: dict[str, Path]) -> None:
     """One validation for many documents: each failing row still goes back to its own file and cell,
     and each document's results count its own rows only."""
-    from expectations.validate import quarantine_failures_batch
+    from scorecards.expectations.validate import quarantine_failures_batch
 
     broken = _frames(reports["contract.pdf"])
     obs = broken["observation_facts"]

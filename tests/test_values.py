@@ -7,8 +7,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from normalise.values import parse_cell, strip_footnote
+from scorecards.normalise.values import parse_cell, strip_footnote
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,10 @@ import csv
 import shutil
 from pathlib import Path
 
-from flows.pipeline import ingest_files
+from scorecards.flows.pipeline import ingest_files
+from scorecards.warehouse import EXPORT_VIEWS, open_warehouse
+
 from samples.generate import random_report, write_pdf
-from warehouse import EXPORT_VIEWS, open_warehouse
 
 CONTRACT_COLUMNS = {
     "observations": [

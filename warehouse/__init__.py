@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from warehouse.duckdb_store import EXPORT_VIEWS, DuckDBWarehouse
+from scorecards.warehouse.duckdb_store import EXPORT_VIEWS, DuckDBWarehouse
 
 DEFAULT_LOCATION = "warehouse.duckdb"
 

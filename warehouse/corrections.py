@@ -38,7 +38,7 @@ def correction_key(source_sha256: str, table_index: int, row_index: int, col_ind
 
 
 def allowed_statuses() -> list[str]:
-    from normalise.vocab import vocabulary
+    from scorecards.normalise.vocab import vocabulary
 
     return sorted({*vocabulary()["status"], "reported"})
 
@@ -155,7 +155,7 @@ def record_in_csv(path: Path, correction: Correction) -> None:
 
 def parsed_figure(raw_text: str, breakdown: str) -> dict[str, Any] | None:
     """The figure the cell text states for this breakdown, as the grid reader would read it; None if none."""
-    from normalise.cells import ParseError, parse_value_cell
+    from scorecards.normalise.cells import ParseError, parse_value_cell
 
     try:
         parts = parse_value_cell(raw_text or "")

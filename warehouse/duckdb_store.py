@@ -11,8 +11,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-
-from warehouse.corrections import (
+from scorecards.warehouse.corrections import (
     APPLIED,
     ORPHANED,
     PENDING,
@@ -325,7 +324,7 @@ class DuckDBWarehouse:
         if column:
             context |= dict(zip(("period_type", "period_start", "period_end"), column, strict=True))
         else:  # no figure under this header was read: the period from its label, as the reader would
-            from normalise.periods import parse_period
+            from scorecards.normalise.periods import parse_period
 
             period = parse_period(row.get("period_label") or "")
             if period is not None:
@@ -333,7 +332,7 @@ class DuckDBWarehouse:
         if same_row:
             context |= dict(zip(("measure_id", "section", "unit"), same_row, strict=True))
         if not context.get("unit") and row.get("measure_label"):
-            from normalise.values import unit_from_label
+            from scorecards.normalise.values import unit_from_label
 
             context["unit"] = unit_from_label(row["measure_label"])
         return context
@@ -410,6 +409,12 @@ class DuckDBWarehouse:
     def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         return self.con.execute(sql, params or []).df()
 
+    def view(self, name: str) -> pd.DataFrame:
+        """One of the contract's views (EXPORT_VIEWS: observations, quarantine, measures, ...) as a DataFrame."""
+        if name not in EXPORT_VIEWS:
+            raise ValueError(f"{name!r} is not a view of the contract; the views are {', '.join(EXPORT_VIEWS)}")
+        return self.con.execute(f"SELECT * FROM {name}").df()
+
     def known_labels(self) -> dict[str, list[str]]:
         """The measure labels already loaded, per organisation: what a doubtful OCR'd label may be
         repaired to (normalise.ocr_trust)."""
@@ -461,8 +466,8 @@ class DuckDBWarehouse:
 
 def _with_rag(wh: DuckDBWarehouse, rows: pd.DataFrame) -> pd.DataFrame:
     """Corrected figures get their RAG recomputed like loaded ones (the new value may change it)."""
-    from normalise.rag import rag_fields
-    from normalise.targets import Band
+    from scorecards.normalise.rag import rag_fields
+    from scorecards.normalise.targets import Band
 
     out = []
     for row in rows.to_dict("records"):

@@ -54,7 +54,7 @@ def english_words() -> frozenset[str]:
 def vocabulary_words() -> frozenset[str]:
     """The words of the vocabulary's phrases (status, polarity, RAG, units, grades, comparators,
     organisations, ...) and the month names the period grammar reads, in lower case."""
-    from normalise.periods import MONTHS
+    from scorecards.normalise.periods import MONTHS
 
     words: set[str] = set()
 

@@ -37,10 +37,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-
-from warehouse import open_warehouse
-from warehouse.duckdb_store import SCHEMA_VERSION
-from warehouse.review.chart import Band, Point, band_class, band_text, series_chart
+from scorecards.warehouse import open_warehouse
+from scorecards.warehouse.duckdb_store import SCHEMA_VERSION
+from scorecards.warehouse.review.chart import Band, Point, band_class, band_text, series_chart
 
 HERE = Path(__file__).parent
 # One total order for quarantine rows, so a page's crops can be read back by LIMIT/OFFSET (views have no rowid);
