@@ -117,10 +117,10 @@ def run_ingest(args: argparse.Namespace) -> int:
         summary = ingest([str(p) for p in args.paths], args.warehouse, progress=not args.quiet,
                          settings=settings, workers=args.workers, corrections=args.config.corrections)
     else:
-        from scorecards.flows.pipeline import ingest_files
+        from scorecards.api import ingest
 
-        summary = ingest_files(args.paths, args.warehouse, progress=not args.quiet, settings=settings,
-                               workers=args.workers, corrections=args.config.corrections)
+        summary = ingest(args.paths, args.warehouse, workers=args.workers, progress=not args.quiet,
+                         corrections=args.config.corrections, **settings)
     elapsed = time.perf_counter() - started
     for outcome in summary.outcomes:
         if outcome.status == "failed":
@@ -133,7 +133,7 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from scorecards.warehouse import open_warehouse
+    from scorecards.api import open_warehouse
 
     with open_warehouse(args.warehouse, read_only=True) as wh:
         written = wh.export(args.out)
@@ -142,7 +142,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from scorecards.warehouse import open_warehouse
+    from scorecards.api import open_warehouse
 
     with open_warehouse(args.warehouse, read_only=True) as wh:
         report = wh.status()
@@ -153,8 +153,9 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_correct(args: argparse.Namespace) -> int:
     """Check the decision against the warehouse, record it in the CSV (the record), then apply it."""
-    from scorecards.warehouse import open_warehouse
     from scorecards.warehouse.corrections import record_in_csv
+
+    from scorecards.api import open_warehouse
 
     if not Path(args.warehouse).exists():
         raise FileNotFoundError(f"no warehouse at {args.warehouse}")
@@ -178,12 +179,12 @@ def run_inspect(args: argparse.Namespace) -> int:
     import json
 
     from scorecards.extractors import ExtractionError
-    from scorecards.flows.pipeline import sha256_of
-    from scorecards.normalise.inspect import inspect_file
+
+    from scorecards.api import inspect
 
     try:
         # The configuration's extraction settings, as `ingest` uses them, so that inspect shows what ingest reads.
-        seen = inspect_file(args.file, sha256_of(args.file), args.config.extract_settings())
+        seen = inspect(args.file, **args.config.extract_settings())
     except (ExtractionError, OSError) as exc:
         print(f"scorecards: {exc}", file=sys.stderr)
         return 1
@@ -211,10 +212,12 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from scorecards.warehouse.review import build_site, serve_site
+    from scorecards.warehouse.review import serve_site
+
+    from scorecards.api import review
 
     try:
-        report = build_site(args.warehouse, args.out)
+        report = review(args.warehouse, args.out)
     except FileExistsError as exc:
         print(f"scorecards: {exc}", file=sys.stderr)
         return 2

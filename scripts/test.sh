@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+# The slowest tests are named at the end, to keep the quick loop (`-m "not slow"`) honest.
+.venv/bin/python -m pytest --durations=25 "$@"
