@@ -16,7 +16,6 @@ from pathlib import Path
 
 from scorecards.extractors.model import ExtractedDocument, ExtractionError
 
-LEGACY_SUFFIXES = (".doc", ".odt", ".rtf")
 DEFAULT_TIMEOUT_SECONDS = 120.0
 
 

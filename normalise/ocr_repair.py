@@ -259,19 +259,6 @@ def repair_split_phrase(texts: Sequence[str]) -> list[Repaired]:
     return out
 
 
-def repair_row(texts: Sequence[str], label: str = "", target_text: str = "",
-               column_percent: Sequence[float] = ()) -> list[Repaired]:
-    """The context repairs of one row's value cells (in column order): split phrases, then lost `%` signs."""
-    split = repair_split_phrase(texts)
-    context = percent_context([t for t, _ in split], label, target_text,
-                              max(column_percent, default=0.0))
-    out: list[Repaired] = []
-    for text, notes in split:
-        fixed, more = repair_percent(text, context)
-        out.append((fixed, notes + more))
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Reading an OCR'd row: repairs, then whether each cell can be trusted
 # ---------------------------------------------------------------------------------------------
