@@ -31,3 +31,21 @@ def test_a_misspelt_setting_is_an_error_not_ignored(tmp_path: Path) -> None:
 
 def test_the_example_file_loads() -> None:
     assert load_config(EXAMPLE, environ={}) == Config()
+
+
+def test_a_misspelt_setting_is_an_error_naming_it_in_every_section() -> None:
+    """As pdfplumber's TableSettings does: the API never ignores a key it does not know."""
+    import pytest
+    from scorecards.extractors.settings import check_settings
+
+    import scorecards
+
+    with pytest.raises(ValueError, match="'ocr_optoins'"):
+        check_settings({"ocr_optoins": {"dpi": 200}})
+    with pytest.raises(ValueError, match=r"ocr_options\.dpii \(known in ocr_options: .*dpi"):
+        check_settings({"ocr_options": {"dpii": 200}})
+    with pytest.raises(ValueError, match=r"layer_options\.min_word_rat"):
+        check_settings({"layer_options": {"min_word_rat": 0.5}})
+    with pytest.raises(ValueError, match="'camelott'"):
+        scorecards.inspect("no-such-file.pdf", camelott="never")  # checked before the file is opened
+    check_settings({"ocr": False, "camelot": "never", "ocr_options": {"dpi": 200}, "batch": 4})
