@@ -161,6 +161,7 @@ def test_a_hand_edited_csv_rejects_reports_missing_cells_and_undoes_removed_rows
         assert wh.query("SELECT count(*) AS n FROM corrections").n[0] == 0
 
 
+@pytest.mark.slow
 def test_the_prefect_flow_applies_corrections_too(prefect_harness: None, report: Path, tmp_path: Path) -> None:
     from scorecards.flows.ingest import ingest
     from scorecards.warehouse.corrections import Correction, write_csv

@@ -25,6 +25,7 @@ def test_the_readme_has_python_to_run() -> None:
     assert len(python_blocks(README)) >= 2
 
 
+@pytest.mark.slow
 def test_every_python_block_of_the_readme_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     """In order, in one namespace, from a folder holding the bundled samples where the README says

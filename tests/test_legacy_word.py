@@ -10,6 +10,8 @@ from scorecards.extractors.legacy import soffice
 from scorecards.flows.pipeline import ingest_files
 from scorecards.warehouse import open_warehouse
 
+pytestmark = pytest.mark.slow  # real servers, OCR, LibreOffice, a browser or a wheel build: see README
+
 
 @pytest.fixture(scope="module")
 def legacy_copies(reports: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:

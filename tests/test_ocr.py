@@ -208,6 +208,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "decisions": decisions, "tidy": normalise_document(doc)}
 
 
+@pytest.mark.slow
 def test_only_the_scanned_page_of_a_mixed_document_needs_ocr(mixed: dict[str, Any]) -> None:
     assert mixed["decisions"] == [False, True]
     assert all(t.page == 2 and t.engine.startswith("tesseract") for t in mixed["doc"].tables)
@@ -219,6 +220,7 @@ def test_only_the_scanned_page_of_a_mixed_document_needs_ocr(mixed: dict[str, An
     assert all(o.lineage.page == 1 for o in text_rows)
 
 
+@pytest.mark.slow
 def test_extract_pdf_reads_a_mixed_document_page_by_page(mixed: dict[str, Any]) -> None:
     from scorecards.extractors.pdf import extract_pdf
 
@@ -231,6 +233,7 @@ def test_extract_pdf_reads_a_mixed_document_page_by_page(mixed: dict[str, Any]) 
     assert len([o for o in rows if o.lineage.page == 1]) == len(_observations(_text_document(mixed["text_pdf"])))
 
 
+@pytest.mark.slow
 def test_figures_come_back_from_a_skewed_noisy_scan(mixed: dict[str, Any]) -> None:
     got = mixed["tidy"].observations
     wrong, right = _compare(got, mixed["source"])
@@ -240,6 +243,7 @@ def test_figures_come_back_from_a_skewed_noisy_scan(mixed: dict[str, Any]) -> No
     assert mixed["doc"].text_lines, "the title above the table is read too"
 
 
+@pytest.mark.slow
 def test_an_unreadable_cell_is_quarantined_with_its_picture(mixed: dict[str, Any]) -> None:
     blotted = mixed["blotted"]
     tidy = mixed["tidy"]
@@ -255,6 +259,7 @@ def test_an_unreadable_cell_is_quarantined_with_its_picture(mixed: dict[str, Any
     assert min(Image.open(io.BytesIO(held[0].crop_png)).size) > 10
 
 
+@pytest.mark.slow
 def test_every_ocr_cell_keeps_its_confidence_raw_text_and_picture(mixed: dict[str, Any]) -> None:
     cells = [cell for t in mixed["doc"].tables for row in t.grid for cell in row]
     assert all(cell.confidence is not None and 0 <= cell.confidence <= 100 for cell in cells)

@@ -20,6 +20,8 @@ import pytest
 
 from samples.generate import random_report, write_pdf
 
+pytestmark = pytest.mark.slow  # real servers, OCR, LibreOffice, a browser or a wheel build: see README
+
 CLI = [sys.executable, "-m", "scorecards.flows.cli"]
 
 

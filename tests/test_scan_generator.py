@@ -22,6 +22,8 @@ import pytest
 from samples import scans
 from samples.generate import BENCHMARK_FIELDS, FULL_OBSERVATION_FIELDS, MEASURE_FIELDS, random_report, write_pdf
 
+pytestmark = pytest.mark.slow  # real servers, OCR, LibreOffice, a browser or a wheel build: see README
+
 SEED = 3
 PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 

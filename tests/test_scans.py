@@ -24,6 +24,8 @@ from scorecards.warehouse import open_warehouse
 
 from samples.scans import render_source, scan_pdf
 
+pytestmark = pytest.mark.slow  # real servers, OCR, LibreOffice, a browser or a wheel build: see README
+
 
 def _like(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, " ".join(a.lower().split()), " ".join(b.lower().split())).ratio()

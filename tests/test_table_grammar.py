@@ -213,6 +213,7 @@ def _check(tables: Sequence[DrawnTable], render: Callable[[Sequence[DrawnTable],
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @grammar_settings
 @given(documents)
 def test_ruled_pdf_tables_read_as_drawn(tables: list[DrawnTable]) -> None:
@@ -227,6 +228,7 @@ def _printed_under_every_column(table: DrawnTable) -> bool:
     return all(any(table.grid[r][c].strip() for r in body) for c in range(len(table.col_kinds)))
 
 
+@pytest.mark.slow
 @grammar_settings
 @given(documents)
 def test_borderless_pdf_tables_read_as_drawn(tables: list[DrawnTable]) -> None:
@@ -241,6 +243,7 @@ def test_borderless_pdf_tables_read_as_drawn(tables: list[DrawnTable]) -> None:
 BORDERLESS_FLOOR = 0.98
 
 
+@pytest.mark.slow
 def test_borderless_sweep_of_drawn_tables() -> None:
     failures: list[tuple[int, list[str]]] = []
     for seed in range(EXAMPLES):
@@ -258,6 +261,7 @@ def test_borderless_sweep_of_drawn_tables() -> None:
     assert not silent, "figures lost with nothing read in their place:\n" + shown
 
 
+@pytest.mark.slow
 @grammar_settings
 @given(documents)
 def test_word_tables_read_as_drawn(tables: list[DrawnTable]) -> None:
