@@ -69,6 +69,11 @@ from typing import Any
 
 Result = dict[str, Any]
 
+# The sample generators live in the checkout (samples/), not in the installed package.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
 NOOP_DISTINCT = 10  # distinct reports behind the no-op folder's copies
 NOOP_MEASURES = 4  # measures per no-op report: small, so the one real ingest of them stays short
 
