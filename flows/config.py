@@ -12,7 +12,7 @@ line options override both.
     ocr = true                       # OCR pages without a text layer
     conversion_timeout = 120         # seconds LibreOffice may take per legacy file
     corrections = "corrections.csv"  # reviewers' decisions, kept under version control
-    batch = 32                       # files validated together and loaded through one connection
+    batch = 64                       # files validated together and loaded through one connection
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class Config:
     ocr: bool = True
     conversion_timeout: float = 120.0
     corrections: str = "corrections.csv"
-    batch: int = 32
+    batch: int = 64
 
     def extract_settings(self) -> dict[str, Any]:
         """The part of the configuration the extractors read."""

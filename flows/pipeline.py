@@ -103,8 +103,8 @@ class Prepared:
 
 # Great Expectations validates a batch of documents in about the time it takes for one: loads wait
 # for up to VALIDATE_BATCH prepared files, or FLUSH_SECONDS after the first of them was ready.
-VALIDATE_BATCH = 32
-FLUSH_SECONDS = 2.0
+VALIDATE_BATCH = 64
+FLUSH_SECONDS = 6.0
 
 
 # Files a folder walk passes over without a word: operating-system and editor droppings, not reports.
