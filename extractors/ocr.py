@@ -164,11 +164,11 @@ def dark_fill(gray: np.ndarray, scale: float) -> np.ndarray:
     filled = np.zeros_like(dark)
     # A fill with nothing light on it is a blot or a picture, not a band of headings: left as it is.
     kept = []
-    for outline in big:
-        one = np.zeros_like(dark)
-        cv2.drawContours(one, [outline], -1, 1, thickness=cv2.FILLED)
-        inside = one > 0
-        if float((gray[inside] > _FILL_LIGHT * paper).mean()) >= 0.02:
+    for outline in big:  # each judged within its own bounding box: a page may hold many fills
+        x, y, w, h = cv2.boundingRect(outline)
+        one = np.zeros((h, w), np.uint8)
+        cv2.drawContours(one, [outline], -1, 1, thickness=cv2.FILLED, offset=(-x, -y))
+        if float((gray[y:y + h, x:x + w][one > 0] > _FILL_LIGHT * paper).mean()) >= 0.02:
             kept.append(outline)
     big = kept
     cv2.drawContours(filled, big, -1, 1, thickness=cv2.FILLED)
@@ -194,12 +194,14 @@ def unfill(gray: np.ndarray, dark: np.ndarray, scale: float = 300 / 72) -> np.nd
     mask = dark.astype(np.uint8)
     # Each band's own fill is brought to white, not to 255 minus its shade: a washed-out band left
     # mid-grey once inverted would be flattened against the paper around it, shading its edges dark.
-    n, labels = cv2.connectedComponents(mask, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     for k in range(1, n):
-        inside = labels == k
-        shade = float(np.median(gray[inside]))
-        turned = (255.0 - gray[inside].astype(np.float32)) * (255.0 / max(255.0 - shade, 1.0))
-        out[inside] = np.clip(turned, 0, 255).astype(np.uint8)
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        inside = labels[y:y + h, x:x + w] == k
+        part, source = out[y:y + h, x:x + w], gray[y:y + h, x:x + w]
+        shade = float(np.median(source[inside]))
+        turned = (255.0 - source[inside].astype(np.float32)) * (255.0 / max(255.0 - shade, 1.0))
+        part[inside] = np.clip(turned, 0, 255).astype(np.uint8)
     seam = np.ones((_odd(1.2 * scale), _odd(1.2 * scale)), np.uint8)
     out[(cv2.dilate(mask, seam) - cv2.erode(mask, seam)) > 0] = 255
     return out

@@ -424,6 +424,27 @@ def validate_batch(batch: Sequence[tuple[FileOutcome, Prepared]], steps: Mapping
             prepared.crop_seconds += add_crops(frames, outcome.path, prepared.kind)
 
 
+class Waiting:
+    """Prepared files waiting to be validated and loaded together: due when `size` are in, or
+    FLUSH_SECONDS after the first came in (a slow scan must not hold back the files before it)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: list[tuple[FileOutcome, Prepared]] = []
+        self.since = 0.0
+
+    def add(self, outcome: FileOutcome, prepared: Prepared) -> None:
+        self.items.append((outcome, prepared))
+        self.since = self.since or time.monotonic()
+
+    def due(self) -> bool:
+        return bool(self.items) and (len(self.items) >= self.size or time.monotonic() - self.since >= FLUSH_SECONDS)
+
+    def take(self) -> list[tuple[FileOutcome, Prepared]]:
+        items, self.items, self.since = self.items, [], 0.0
+        return items
+
+
 def _prepare_in_worker(path: Path, sha256: str, settings: dict[str, Any] | None) -> Prepared:
     return prepare(path, sha256, settings)
 
@@ -536,15 +557,12 @@ def ingest_files(
         if workers > 1 and len(readable) > 1:
             _run_pool(readable, steps, settings, workers, finish, batch_size)
         else:
-            waiting: list[tuple[FileOutcome, Prepared]] = []
-            first_ready = 0.0
+            waiting = Waiting(batch_size)
             for outcome in readable:
-                waiting.append((outcome, prepare(outcome.path, outcome.sha256, settings, steps)))
-                first_ready = first_ready or time.monotonic()
-                if len(waiting) >= batch_size or time.monotonic() - first_ready >= FLUSH_SECONDS:
-                    finish(waiting)
-                    waiting, first_ready = [], 0.0
-            finish(waiting)
+                waiting.add(outcome, prepare(outcome.path, outcome.sha256, settings, steps))
+                if waiting.due():
+                    finish(waiting.take())
+            finish(waiting.take())
     except KeyboardInterrupt:
         # Every file already loaded is committed; the next run skips it and finishes the rest.
         summary.interrupted = True
@@ -581,8 +599,7 @@ def _run_pool(
         pending: dict[Future[Prepared], FileOutcome] = {
             pool.submit(_prepare_in_worker, o.path, o.sha256, settings): o for o in readable
         }
-        waiting: list[tuple[FileOutcome, Prepared]] = []
-        first_ready = 0.0
+        waiting = Waiting(batch_size)
         try:
             while pending:
                 finished, _ = wait(pending, timeout=FLUSH_SECONDS, return_when=FIRST_COMPLETED)
@@ -592,12 +609,9 @@ def _run_pool(
                         prepared = future.result()
                     except Exception as exc:  # a worker killed mid-file: record it, keep going
                         prepared = Prepared(None, f"{outcome.source_file}: worker failed ({type(exc).__name__}: {exc})")
-                    waiting.append((outcome, prepared))
-                    first_ready = first_ready or time.monotonic()
-                if waiting and (len(waiting) >= batch_size or not pending
-                                or time.monotonic() - first_ready >= FLUSH_SECONDS):
-                    finish(waiting)
-                    waiting, first_ready = [], 0.0
+                    waiting.add(outcome, prepared)
+                if waiting.due() or (waiting.items and not pending):
+                    finish(waiting.take())
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

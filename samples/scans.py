@@ -563,6 +563,22 @@ def page_count(pdf: Path) -> int:
         document.close()
 
 
+def first_pages_joined(parts: list[Path], out: Path) -> Path:
+    """One PDF made of the first page of each of `parts`, in order (a document mixing kinds of page)."""
+    import pypdfium2 as pdfium
+
+    joined = pdfium.PdfDocument.new()
+    try:
+        for part in parts:
+            source = pdfium.PdfDocument(str(part))
+            joined.import_pages(source, [0])
+            source.close()
+        joined.save(str(out))
+    finally:
+        joined.close()
+    return out
+
+
 def _write_csv(path: Path, fields: tuple[str, ...], rows: list[dict[str, object]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=["source_file", *fields], extrasaction="ignore")

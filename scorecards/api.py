@@ -15,6 +15,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +47,13 @@ class Reading:
     commentary: pd.DataFrame
     documents: pd.DataFrame
     failures: pd.DataFrame  # one row when the file could not be read at all, with the reason
-    tables: list[dict[str, Any]] = field(default_factory=list)  # what `inspect` shows, one entry per region
+    settings: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def tables(self) -> list[dict[str, Any]]:
+        """What `inspect` shows, one entry per region found. Read on first use only: it extracts the
+        file again, which the rows above do not need."""
+        return [] if self.failed else inspect(self.path, **self.settings).regions
 
     @property
     def failed(self) -> bool:
@@ -54,7 +61,7 @@ class Reading:
 
     def __repr__(self) -> str:
         state = f"failed: {self.failures.reason.iloc[0]}" if self.failed else (
-            f"{len(self.observations)} observations, {len(self.quarantine)} quarantined, {len(self.tables)} regions")
+            f"{len(self.observations)} observations, {len(self.quarantine)} quarantined")
         return f"<Reading {self.path.name}: {state}>"
 
 
@@ -75,8 +82,7 @@ def read(path: str | Path, **settings: Any) -> Reading:
         ingest([path], location, **settings)
         with open_warehouse(location, read_only=True) as wh:
             frames = {name: wh.view(name) for name in READING_VIEWS}
-    tables = inspect(path, **settings).regions if frames["failures"].empty else []
-    return Reading(path, tables=tables, **frames)
+    return Reading(path, settings=settings, **frames)
 
 
 def ingest(paths: str | Path | Iterable[str | Path], warehouse: str | Path = "warehouse.duckdb", workers: int = 1,

@@ -181,9 +181,8 @@ def _compare(got: list[Any], want: list[Any]) -> tuple[list[str], int]:
 def mixed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A two-page PDF: page 1 a text report, page 2 a scan (skewed 1.5 degrees, specks, one value cell
     blotted out) of another report; and the text PDF of the scanned report, for its figures."""
-    import pypdfium2 as pdfium
-
     from samples.generate import random_report, write_pdf
+    from samples.scans import first_pages_joined
 
     folder = tmp_path_factory.mktemp("ocr")
     text_pdf = write_pdf(random_report(21, "contract", n_measures=4), folder / "text.pdf")
@@ -193,14 +192,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     x0, top, x1, bottom = blotted.lineage.bbox  # type: ignore[misc]
     scan = _image_pdf(_scan_image(scanned_source, 0, 150, 1.5, seed=4, blot=(x0 + 2, top + 1, x1 - 2, bottom - 1)),
                       folder / "scan.pdf", 150)
-    out = pdfium.PdfDocument.new()
-    for part in (text_pdf, scan):
-        src = pdfium.PdfDocument(str(part))
-        out.import_pages(src, [0])
-        src.close()
-    mixed_pdf = folder / "mixed.pdf"
-    out.save(str(mixed_pdf))
-    out.close()
+    mixed_pdf = first_pages_joined([text_pdf, scan], folder / "mixed.pdf")
     doc, decisions = _ocr_document(mixed_pdf)
     from scorecards.normalise.document import normalise_document
 

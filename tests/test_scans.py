@@ -22,7 +22,7 @@ from scorecards.normalise.ocr_trust import figure_doubt, label_doubt, repair_wor
 from scorecards.normalise.vocab import is_known_word
 from scorecards.warehouse import open_warehouse
 
-from samples.scans import render_source, scan_pdf
+from samples.scans import first_pages_joined, render_source, scan_pdf
 
 pytestmark = pytest.mark.slow  # real servers, OCR, LibreOffice, a browser or a wheel build: see README
 
@@ -80,22 +80,13 @@ def test_an_image_no_attempt_can_read_fails_naming_every_attempt() -> None:
 
 def _two_page_scan(folder: Path) -> tuple[Path, list[dict[str, object]]]:
     """A scanned contract grid on page 1 and, on page 2, a scanned page too tall for any reading."""
-    import pypdfium2 as pdfium
-
     source, truth = render_source("contract", 5, folder)
     scanned = scan_pdf(source, folder / "scanned.pdf", seed=5, damage="image", dpi=200)
     tall = folder / "tall.pdf"
     sheet = canvas.Canvas(str(tall), pagesize=(200, 14000))
     sheet.drawInlineImage(_pil_blank(), 0, 0, 200, 14000)
     sheet.save()
-    out = pdfium.PdfDocument.new()
-    for part in (scanned, tall):
-        src = pdfium.PdfDocument(str(part))
-        out.import_pages(src, [0])
-        src.close()
-    both = folder / "two_pages.pdf"
-    out.save(str(both))
-    out.close()
+    both = first_pages_joined([scanned, tall], folder / "two_pages.pdf")
     return both, [{**row, "source_file": both.name} for row in truth.observations]
 
 
