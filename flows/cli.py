@@ -32,9 +32,14 @@ def _parser(config: Config) -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="load report files or folders into the warehouse")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    ingest.add_argument("--warehouse", default=config.warehouse, help="DuckDB file (default: %(default)s)")
+    ingest.add_argument("--warehouse", default=config.warehouse,
+                        help="DuckDB file or postgresql://user@host/db (default: %(default)s)")
     ingest.add_argument("--workers", type=int, default=config.workers,
-                        help="extraction processes (default: %(default)s); loading stays one writer")
+                        help="extraction processes, or Dask workers of a local cluster with --dask local "
+                             "(default: %(default)s); loading stays one writer")
+    ingest.add_argument("--dask", default=config.dask or None, metavar="ADDRESS",
+                        help="extract on a Dask cluster through Prefect: a scheduler (tcp://host:8786), "
+                             "or `local` for a local cluster of --workers workers")
     mode = ingest.add_mutually_exclusive_group()
     mode.add_argument("--prefect", dest="prefect", action="store_true", default=None,
                       help="run as a Prefect flow (default when PREFECT_API_URL is set)")
@@ -42,9 +47,12 @@ def _parser(config: Config) -> argparse.ArgumentParser:
                       help="run the same steps without orchestration (default otherwise)")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    export = sub.add_parser("export", help="write every contract view as CSV and Parquet")
+    export = sub.add_parser("export", help="write every contract view as CSV and Parquet (and other formats)")
     export.add_argument("--warehouse", default=config.warehouse)
     export.add_argument("--out", required=True, type=Path)
+    export.add_argument("--format", dest="formats", default="csv,parquet",
+                        help="comma-separated: csv, parquet, duckdb (one file for BI tools), "
+                             "ees (tidy CSV for explore-education-statistics) (default: %(default)s)")
 
     status = sub.add_parser("status", help="what is loaded, failed and quarantined")
     status.add_argument("--warehouse", default=config.warehouse)
@@ -111,11 +119,13 @@ def run_ingest(args: argparse.Namespace) -> int:
         print(f"scorecards: {path}: no such file or folder", file=sys.stderr)
     started = time.perf_counter()
     settings = args.config.ingest_settings()
-    if orchestrate:
+    if orchestrate or args.dask:
+        orchestrate = True
         from scorecards.flows.ingest import ingest
 
         summary = ingest([str(p) for p in args.paths], args.warehouse, progress=not args.quiet,
-                         settings=settings, workers=args.workers, corrections=args.config.corrections)
+                         settings=settings, workers=args.workers, corrections=args.config.corrections,
+                         dask=args.dask)
     else:
         from scorecards.api import ingest
 
@@ -136,7 +146,7 @@ def run_export(args: argparse.Namespace) -> int:
     from scorecards.api import open_warehouse
 
     with open_warehouse(args.warehouse, read_only=True) as wh:
-        written = wh.export(args.out)
+        written = wh.export(args.out, tuple(f.strip() for f in args.formats.split(",") if f.strip()))
     print(f"wrote {len(written)} files to {args.out}")
     return 0
 
@@ -153,11 +163,12 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_correct(args: argparse.Namespace) -> int:
     """Check the decision against the warehouse, record it in the CSV (the record), then apply it."""
+    from scorecards.warehouse import warehouse_exists
     from scorecards.warehouse.corrections import record_in_csv
 
     from scorecards.api import open_warehouse
 
-    if not Path(args.warehouse).exists():
+    if not warehouse_exists(args.warehouse):
         raise FileNotFoundError(f"no warehouse at {args.warehouse}")
     action = "accept" if args.accept else "reject" if args.reject else "correct"
     with open_warehouse(args.warehouse) as wh:

@@ -6,13 +6,14 @@ line options override both.
 
     [scorecards]
     inbox = "inbox"                  # folder the nightly run ingests
-    warehouse = "warehouse.duckdb"   # DuckDB file
+    warehouse = "warehouse.duckdb"   # DuckDB file, or "postgresql://user@host/db" for a team
     schedule = "0 2 * * *"           # cron, local time of the Prefect server
     workers = 1                      # extraction processes (loading stays one writer)
     ocr = true                       # OCR pages without a text layer
     conversion_timeout = 120         # seconds LibreOffice may take per legacy file
     corrections = "corrections.csv"  # reviewers' decisions, kept under version control
     batch = 64                       # files validated together and loaded through one connection
+    dask = ""                        # a Dask scheduler (tcp://host:8786) or "local": extract on Dask
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Config:
     conversion_timeout: float = 120.0
     corrections: str = "corrections.csv"
     batch: int = 64
+    dask: str = ""
 
     def extract_settings(self) -> dict[str, Any]:
         """The part of the configuration the extractors read."""

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
     from scorecards.flows.pipeline import RunSummary
     from scorecards.normalise.inspect import Inspection
-    from scorecards.warehouse.duckdb_store import DuckDBWarehouse
     from scorecards.warehouse.review.site import BuildReport
+    from scorecards.warehouse.store import Warehouse
 
 # The contract views a Reading carries, by attribute name.
 READING_VIEWS = ("observations", "quarantine", "measures", "benchmarks", "commentary", "documents", "failures")
@@ -101,7 +101,7 @@ def ingest(paths: str | Path | Iterable[str | Path], warehouse: str | Path = "wa
                         corrections=corrections)
 
 
-def open_warehouse(location: str | Path = "warehouse.duckdb", read_only: bool = False) -> DuckDBWarehouse:
+def open_warehouse(location: str | Path = "warehouse.duckdb", read_only: bool = False) -> Warehouse:
     """A warehouse: `wh.view("observations")` and the other contract views as DataFrames,
     `wh.query(sql)`, `wh.export(folder)`. Use it in a `with` block, or call `.close()`."""
     from scorecards.warehouse import open_warehouse as open_location

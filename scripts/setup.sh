@@ -15,6 +15,11 @@ missing=()
 for pair in "${SYSTEM_PACKAGES[@]}"; do
   command -v "${pair%% *}" >/dev/null 2>&1 || missing+=("${pair##* }")
 done
+# PostgreSQL's server programs (initdb, pg_ctl) are not on PATH in Debian: the tests start a throwaway
+# server of their own from /usr/lib/postgresql/<version>/bin (the package's own service is not used).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=("postgresql")
+# LibreOffice Calc: the safe-CSV test opens an export as a spreadsheet would (Writer alone cannot read CSV).
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || missing+=("libreoffice-calc-nogui")
 if [ "${#missing[@]}" -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

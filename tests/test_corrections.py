@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,10 @@ def _corrected(location: str) -> list[tuple]:
     return [tuple(r) for r in rows]
 
 
-def test_a_correction_moves_a_quarantined_figure_to_observations(report: Path, tmp_path: Path) -> None:
-    location, corrections = str(tmp_path / "w.duckdb"), tmp_path / "corrections.csv"
+def test_a_correction_moves_a_quarantined_figure_to_observations(
+    report: Path, tmp_path: Path, new_location: Callable[[], str]
+) -> None:
+    location, corrections = new_location(), tmp_path / "corrections.csv"
     ingest_files([report], location)
     held = _held(location)
     assert {"#DIV/0!", "104%"} <= set(held), held.keys()
@@ -87,7 +90,7 @@ def test_a_correction_moves_a_quarantined_figure_to_observations(report: Path, t
     assert set(recorded[0]) == set(CSV_COLUMNS) and recorded[0]["source_sha256"] == sha256_of(report)
 
     # Re-ingesting the same file into a fresh warehouse re-applies both decisions from the CSV.
-    fresh = str(tmp_path / "fresh.duckdb")
+    fresh = new_location()
     summary = ingest_files([report], fresh, corrections=corrections)
     assert summary.totals["corrections applied"] == 2 and summary.totals["corrections orphaned"] == 0
     assert _corrected(fresh) == _corrected(location)
@@ -130,8 +133,10 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
         writer.writerows([{k: row.get(k, "") for k in CSV_COLUMNS} for row in rows])
 
 
-def test_a_hand_edited_csv_rejects_reports_missing_cells_and_undoes_removed_rows(report: Path, tmp_path: Path) -> None:
-    location, corrections = str(tmp_path / "w.duckdb"), tmp_path / "corrections.csv"
+def test_a_hand_edited_csv_rejects_reports_missing_cells_and_undoes_removed_rows(
+    report: Path, tmp_path: Path, new_location: Callable[[], str]
+) -> None:
+    location, corrections = new_location(), tmp_path / "corrections.csv"
     ingest_files([report], location)
     with open_warehouse(location, read_only=True) as wh:
         target = wh.query("SELECT * FROM observation_facts WHERE status = 'reported' ORDER BY row_index, col_index"
@@ -162,18 +167,20 @@ def test_a_hand_edited_csv_rejects_reports_missing_cells_and_undoes_removed_rows
 
 
 @pytest.mark.slow
-def test_the_prefect_flow_applies_corrections_too(prefect_harness: None, report: Path, tmp_path: Path) -> None:
+def test_the_prefect_flow_applies_corrections_too(
+    prefect_harness: None, report: Path, tmp_path: Path, new_location: Callable[[], str]
+) -> None:
     from scorecards.flows.ingest import ingest
     from scorecards.warehouse.corrections import Correction, write_csv
 
-    location = str(tmp_path / "w.duckdb")
+    location = new_location()
     ingest_files([report], location)
     broken = _held(location)["#DIV/0!"]
     corrections = tmp_path / "corrections.csv"
     write_csv(corrections, [Correction("quarterly.pdf", sha256_of(report), broken["table_index"],
                                        broken["row_index"], broken["col_index"], "correct", new_status="not_available",
                                        why="the source could not compute it")])
-    fresh = str(tmp_path / "fresh.duckdb")
+    fresh = new_location()
     summary = ingest([str(report)], fresh, corrections=str(corrections))
     assert summary.totals["corrections applied"] == 1
     assert [row[:5] for row in _corrected(fresh)] == [("#DIV/0!", None, "not_available", "", broken["period_label"])]

@@ -1,11 +1,14 @@
-"""Loads are idempotent, a changed file replaces its rows, exports follow the contract."""
+"""Loads are idempotent, a changed file replaces its rows, exports follow the contract: each test once with a
+DuckDB file and once with a PostgreSQL database (`new_location`, tests/conftest.py)."""
 
 from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from scorecards.flows.pipeline import ingest_files
 from scorecards.warehouse import EXPORT_VIEWS, open_warehouse
 
@@ -34,11 +37,15 @@ CONTRACT_COLUMNS = {
 def _snapshot(location: str) -> dict[str, list[tuple]]:
     with open_warehouse(location, read_only=True) as wh:
         return {
-            view: sorted(map(tuple, wh.query(f"SELECT * EXCLUDE (loaded_at) FROM {view}").astype(str).values))
-            if view == "documents" else sorted(map(tuple, wh.query(f"SELECT * FROM {view}").astype(str).values))
+            view: sorted(map(tuple, wh.view(view).drop(columns=["loaded_at"], errors="ignore").astype(str).values))
             for view in EXPORT_VIEWS
             if view != "runs"  # the run history grows with every run by design
         }
+
+
+@pytest.fixture
+def warehouse_file(new_location: Callable[[], str]) -> str:
+    return new_location()
 
 
 def test_ingesting_the_same_bytes_twice_changes_nothing(reports: dict[str, Path], warehouse_file: str) -> None:

@@ -1,22 +1,44 @@
-"""Where tidy rows land. Flows only see `open_warehouse(location)`, so the storage can change
-(DuckDB file today; PostgreSQL for teams is planned) without touching them."""
+"""Where tidy rows land. Flows only see `open_warehouse(location)`, so the storage can change without
+touching them: a DuckDB file (the embedded default) or a PostgreSQL database (`postgresql://...`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from scorecards.warehouse.duckdb_store import EXPORT_VIEWS, DuckDBWarehouse
+from scorecards.warehouse.store import EXPORT_VIEWS, Warehouse
 
 DEFAULT_LOCATION = "warehouse.duckdb"
+SERVER_SCHEMES = ("postgres://", "postgresql://")
 
-__all__ = ["DEFAULT_LOCATION", "EXPORT_VIEWS", "DuckDBWarehouse", "open_warehouse"]
+__all__ = ["DEFAULT_LOCATION", "EXPORT_VIEWS", "Warehouse", "open_warehouse", "warehouse_exists",
+           "warehouse_files"]
 
 
-def open_warehouse(location: str | Path = DEFAULT_LOCATION, read_only: bool = False) -> DuckDBWarehouse:
-    """A warehouse from a location: a file path or `duckdb:///path`; `postgresql://` is not built yet."""
-    text = str(location)
-    if text.startswith(("postgres://", "postgresql://")):
-        raise NotImplementedError("PostgreSQL warehouses are planned; use a DuckDB file for now")
-    if text.startswith("duckdb://"):
-        text = text.removeprefix("duckdb://")
-    return DuckDBWarehouse(Path(text), read_only=read_only)
+def is_server(location: str | Path) -> bool:
+    """True for a PostgreSQL URL, False for a DuckDB file."""
+    return str(location).startswith(SERVER_SCHEMES)
+
+
+def open_warehouse(location: str | Path = DEFAULT_LOCATION, read_only: bool = False) -> Warehouse:
+    """A warehouse from a location: a DuckDB file path (or `duckdb:///path`), or a PostgreSQL URL
+    (`postgresql://user:password@host:5432/db`; libpq's PG* variables fill in what it leaves out)."""
+    if is_server(location):
+        from scorecards.warehouse.postgres_store import PostgresWarehouse
+
+        return PostgresWarehouse(str(location), read_only=read_only)
+    from scorecards.warehouse.duckdb_store import DuckDBWarehouse
+
+    return DuckDBWarehouse(Path(str(location).removeprefix("duckdb://")), read_only=read_only)
+
+
+def warehouse_exists(location: str | Path) -> bool:
+    """Whether there is anything to read yet: a server database always is (its schema is made on open)."""
+    return is_server(location) or Path(str(location).removeprefix("duckdb://")).exists()
+
+
+def warehouse_files(location: str | Path) -> list[Path]:
+    """The files a warehouse keeps (a folder walk must not ingest them): none for a server."""
+    if is_server(location):
+        return []
+    path = Path(str(location).removeprefix("duckdb://"))
+    return [path, Path(f"{path}.wal")]

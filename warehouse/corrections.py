@@ -4,7 +4,7 @@ A correction is keyed by the document's content hash and the cell's place (table
 the breakdown when a cell gives several figures), so the same bytes loaded again, into this
 warehouse or a fresh one, get the same decision back. The decisions live in `corrections.csv`
 (kept under version control; `scorecards correct` writes it too) and are copied into the
-warehouse, which applies them after every document load (warehouse/duckdb_store.py).
+warehouse, which applies them after every document load (warehouse/store.py).
 
 Actions:
 - accept: a quarantined figure moves to observations as read (its value parsed from the raw text);

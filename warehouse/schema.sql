@@ -9,41 +9,41 @@ CREATE TABLE IF NOT EXISTS document_facts (
 );
 CREATE TABLE IF NOT EXISTS table_facts (
     source_file TEXT, source_sha256 TEXT, table_index INTEGER, page INTEGER, engine TEXT,
-    layout TEXT, reason TEXT, header_rows INTEGER, quality DOUBLE
+    layout TEXT, reason TEXT, header_rows INTEGER, quality DOUBLE PRECISION
 );
 CREATE TABLE IF NOT EXISTS observation_facts (
     source_file TEXT, source_sha256 TEXT, organisation TEXT, measure_label TEXT, measure_id TEXT,
     breakdown TEXT, period_label TEXT, period_type TEXT, period_start DATE, period_end DATE,
-    value DOUBLE, unit TEXT, numerator DOUBLE, denominator DOUBLE, status TEXT, reported_rag TEXT,
+    value DOUBLE PRECISION, unit TEXT, numerator DOUBLE PRECISION, denominator DOUBLE PRECISION, status TEXT, reported_rag TEXT,
     raw_text TEXT, page INTEGER, table_index INTEGER, row_index INTEGER, col_index INTEGER,
-    bbox_x0 DOUBLE, bbox_top DOUBLE, bbox_x1 DOUBLE, bbox_bottom DOUBLE, engine TEXT,
+    bbox_x0 DOUBLE PRECISION, bbox_top DOUBLE PRECISION, bbox_x1 DOUBLE PRECISION, bbox_bottom DOUBLE PRECISION, engine TEXT,
     section TEXT, footnote TEXT
 );
 CREATE TABLE IF NOT EXISTS measure_facts (
     source_file TEXT, source_sha256 TEXT, measure_label TEXT, measure_id TEXT, section TEXT, polarity TEXT,
-    frequency TEXT, target_text TEXT, target_value DOUBLE, tolerance_text TEXT, tolerance_low DOUBLE,
-    tolerance_high DOUBLE, threshold_text TEXT, position_text TEXT, trend_text TEXT,
+    frequency TEXT, target_text TEXT, target_value DOUBLE PRECISION, tolerance_text TEXT, tolerance_low DOUBLE PRECISION,
+    tolerance_high DOUBLE PRECISION, threshold_text TEXT, position_text TEXT, trend_text TEXT,
     page INTEGER, table_index INTEGER, row_index INTEGER
 );
 CREATE TABLE IF NOT EXISTS quarantine_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, breakdown TEXT, period_label TEXT,
     raw_text TEXT, reason TEXT, table_index INTEGER, row_index INTEGER, col_index INTEGER,
-    bbox_x0 DOUBLE, bbox_top DOUBLE, bbox_x1 DOUBLE, bbox_bottom DOUBLE, engine TEXT
+    bbox_x0 DOUBLE PRECISION, bbox_top DOUBLE PRECISION, bbox_x1 DOUBLE PRECISION, bbox_bottom DOUBLE PRECISION, engine TEXT
 );
 CREATE TABLE IF NOT EXISTS commentary_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, kind TEXT, text TEXT
 );
 CREATE TABLE IF NOT EXISTS benchmark_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, comparator TEXT, period_label TEXT,
-    period_start DATE, period_end DATE, value DOUBLE, unit TEXT, raw_text TEXT
+    period_start DATE, period_end DATE, value DOUBLE PRECISION, unit TEXT, raw_text TEXT
 );
 CREATE TABLE IF NOT EXISTS target_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, financial_year TEXT,
-    target_text TEXT, target_value DOUBLE, is_current BOOLEAN
+    target_text TEXT, target_value DOUBLE PRECISION, is_current BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS band_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, band TEXT,
-    lower DOUBLE, upper DOUBLE, lower_inclusive BOOLEAN, upper_inclusive BOOLEAN
+    lower DOUBLE PRECISION, upper DOUBLE PRECISION, lower_inclusive BOOLEAN, upper_inclusive BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS definition_facts (
     source_file TEXT, source_sha256 TEXT, page INTEGER, measure_label TEXT, section TEXT, outcome TEXT,
@@ -63,8 +63,8 @@ CREATE TABLE IF NOT EXISTS failure_facts (
 -- table_index is 1-based, the same number observation_facts / quarantine_facts carry.
 CREATE TABLE IF NOT EXISTS cell_facts (
     source_file TEXT, source_sha256 TEXT, table_index INTEGER, page INTEGER, row_index INTEGER, col_index INTEGER,
-    row_span INTEGER, col_span INTEGER, text TEXT, bbox_x0 DOUBLE, bbox_top DOUBLE, bbox_x1 DOUBLE,
-    bbox_bottom DOUBLE, engine TEXT
+    row_span INTEGER, col_span INTEGER, text TEXT, bbox_x0 DOUBLE PRECISION, bbox_top DOUBLE PRECISION, bbox_x1 DOUBLE PRECISION,
+    bbox_bottom DOUBLE PRECISION, engine TEXT
 );
 -- One row per expectation per validated document per run. History: never deleted by a reload.
 CREATE TABLE IF NOT EXISTS validation_facts (
@@ -76,23 +76,23 @@ CREATE TABLE IF NOT EXISTS validation_facts (
 -- state / state_reason / target are what the last apply found (applied | orphaned | pending).
 CREATE TABLE IF NOT EXISTS correction_facts (
     correction_id TEXT PRIMARY KEY, source_file TEXT, source_sha256 TEXT, table_index INTEGER, row_index INTEGER,
-    col_index INTEGER, breakdown TEXT, action TEXT, old_value TEXT, new_value DOUBLE, new_status TEXT,
+    col_index INTEGER, breakdown TEXT, action TEXT, old_value TEXT, new_value DOUBLE PRECISION, new_status TEXT,
     who TEXT, "at" TIMESTAMP, why TEXT, state TEXT, state_reason TEXT, target TEXT
 );
 -- Observation rows produced by applied corrections (accepted or corrected figures), rebuilt on every apply.
 CREATE TABLE IF NOT EXISTS corrected_facts (
     source_file TEXT, source_sha256 TEXT, organisation TEXT, measure_label TEXT, measure_id TEXT,
     breakdown TEXT, period_label TEXT, period_type TEXT, period_start DATE, period_end DATE,
-    value DOUBLE, unit TEXT, numerator DOUBLE, denominator DOUBLE, status TEXT, reported_rag TEXT,
+    value DOUBLE PRECISION, unit TEXT, numerator DOUBLE PRECISION, denominator DOUBLE PRECISION, status TEXT, reported_rag TEXT,
     raw_text TEXT, page INTEGER, table_index INTEGER, row_index INTEGER, col_index INTEGER,
-    bbox_x0 DOUBLE, bbox_top DOUBLE, bbox_x1 DOUBLE, bbox_bottom DOUBLE, engine TEXT,
+    bbox_x0 DOUBLE PRECISION, bbox_top DOUBLE PRECISION, bbox_x1 DOUBLE PRECISION, bbox_bottom DOUBLE PRECISION, engine TEXT,
     section TEXT, footnote TEXT, repairs TEXT, rag_position TEXT, rag_stated TEXT, recomputed_rag TEXT,
     rag_basis TEXT, rag_agrees BOOLEAN, correction_id TEXT
 );
 
 -- Columns added after the first release: existing warehouse files gain them on open.
 ALTER TABLE observation_facts ADD COLUMN IF NOT EXISTS repairs TEXT;      -- OCR repairs, `'5570' -> '55%'`
-ALTER TABLE quarantine_facts ADD COLUMN IF NOT EXISTS crop_png BLOB;      -- OCR: the cell's picture
+ALTER TABLE quarantine_facts ADD COLUMN IF NOT EXISTS crop_png BYTEA;      -- OCR: the cell's picture
 -- RAG recomputed at load (normalise/rag.py): the measure's position text where it is judged on this figure
 -- (its latest reported one), the RAG the report states (reported_rag, else the position's), the recomputed
 -- RAG, what it came from (bands / target and tolerance / ''), and whether the two agree (NULL: unknown).
@@ -116,7 +116,13 @@ ALTER TABLE document_facts ADD COLUMN IF NOT EXISTS page_sources TEXT;
 -- Observation rows as they stand after reviewers' corrections, with all their lineage: loaded rows that no
 -- applied correction overrides or rejects, plus the rows corrections produced (corrected = TRUE).
 CREATE OR REPLACE VIEW observation_detail AS
-SELECT o.*, FALSE AS corrected, CAST(NULL AS TEXT) AS correction_id
+-- (Columns named, not `*`: both sides of the UNION in the same order, in DuckDB and PostgreSQL alike.)
+SELECT
+    source_file, source_sha256, organisation, measure_label, measure_id, breakdown, period_label, period_type,
+    period_start, period_end, value, unit, numerator, denominator, status, reported_rag, raw_text, page,
+    table_index, row_index, col_index, bbox_x0, bbox_top, bbox_x1, bbox_bottom, engine, section, footnote,
+    repairs, rag_position, rag_stated, recomputed_rag, rag_basis, rag_agrees,
+    FALSE AS corrected, CAST(NULL AS TEXT) AS correction_id
 FROM observation_facts o
 WHERE NOT EXISTS (
     SELECT 1 FROM correction_facts c
@@ -124,8 +130,14 @@ WHERE NOT EXISTS (
       AND c.source_file = o.source_file AND c.source_sha256 = o.source_sha256 AND c.table_index = o.table_index
       AND c.row_index = o.row_index AND c.col_index = o.col_index AND c.breakdown = coalesce(o.breakdown, '')
 )
-UNION ALL BY NAME
-SELECT *, TRUE AS corrected FROM corrected_facts;
+UNION ALL
+SELECT
+    source_file, source_sha256, organisation, measure_label, measure_id, breakdown, period_label, period_type,
+    period_start, period_end, value, unit, numerator, denominator, status, reported_rag, raw_text, page,
+    table_index, row_index, col_index, bbox_x0, bbox_top, bbox_x1, bbox_bottom, engine, section, footnote,
+    repairs, rag_position, rag_stated, recomputed_rag, rag_basis, rag_agrees,
+    TRUE AS corrected, correction_id
+FROM corrected_facts;
 
 -- Quarantined rows still waiting for a decision (an applied correction moves or removes them), all columns.
 CREATE OR REPLACE VIEW quarantine_detail AS
@@ -229,12 +241,20 @@ LEFT JOIN ends e ON e.source_file = o.source_file;
 -- the financial year states the same period for each quarter's report) its latest figure's period, then
 -- when it was loaded.
 CREATE OR REPLACE VIEW revisions AS
-WITH counted AS (
-    SELECT *,
-           count(DISTINCT source_sha256) OVER g AS documents,
-           count(DISTINCT status || '|' || coalesce(CAST(value AS TEXT), '')) OVER g AS versions
+-- (Distinct counts per figure by a grouped join, not `count(DISTINCT ...) OVER`: PostgreSQL has no
+-- DISTINCT in window functions. Period columns may be NULL, so they are matched with IS NOT DISTINCT FROM.)
+WITH figures AS (
+    SELECT org_key, measure_key, breakdown_key, period_type, period_start, period_end,
+           count(DISTINCT source_sha256) AS documents,
+           count(DISTINCT status || '|' || coalesce(CAST(value AS TEXT), '')) AS versions
     FROM observation_reports
-    WINDOW g AS (PARTITION BY org_key, measure_key, breakdown_key, period_type, period_start, period_end)
+    GROUP BY org_key, measure_key, breakdown_key, period_type, period_start, period_end
+), counted AS (
+    SELECT r.*, f.documents, f.versions
+    FROM observation_reports r JOIN figures f
+      ON f.org_key = r.org_key AND f.measure_key = r.measure_key AND f.breakdown_key = r.breakdown_key
+     AND f.period_type IS NOT DISTINCT FROM r.period_type AND f.period_start IS NOT DISTINCT FROM r.period_start
+     AND f.period_end IS NOT DISTINCT FROM r.period_end
 ), revised AS (
     SELECT *,
            row_number() OVER (PARTITION BY org_key, measure_key, breakdown_key, period_type, period_start, period_end
@@ -260,7 +280,7 @@ FROM (
         ORDER BY report_period_end DESC NULLS LAST, last_period_end DESC NULLS LAST, loaded_at DESC,
                  source_file DESC) AS latest_file
     FROM observation_reports
-)
+) AS ranked
 WHERE source_file = latest_file;
 
 -- Reviewers' decisions and what became of each at the last apply.

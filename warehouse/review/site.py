@@ -38,8 +38,8 @@ from typing import Any
 
 import jinja2
 from scorecards.warehouse import open_warehouse
-from scorecards.warehouse.duckdb_store import SCHEMA_VERSION
 from scorecards.warehouse.review.chart import Band, Point, band_class, band_text, series_chart
+from scorecards.warehouse.store import SCHEMA_VERSION, Warehouse
 
 HERE = Path(__file__).parent
 # One total order for quarantine rows, so a page's crops can be read back by LIMIT/OFFSET (views have no rowid);
@@ -143,11 +143,10 @@ def _when(value: Any) -> str:
 class _Reader:
     """Queries against one warehouse connection, as lists of dicts (or streamed per source file)."""
 
-    def __init__(self, con: Any) -> None:
-        self.con = con
-        names = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-        names |= {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        self.relations = names
+    def __init__(self, wh: Warehouse) -> None:
+        self.wh = wh
+        self.con = wh.con
+        self.relations = wh.relations()
 
     def has(self, name: str) -> bool:
         return name in self.relations
@@ -168,7 +167,7 @@ class _Reader:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def columns(self, name: str) -> set[str]:
-        return {r[0] for r in self.con.execute(f"DESCRIBE {name}").fetchall()}
+        return set(self.wh.columns(name))
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.con.execute(sql, list(params)).fetchone()
@@ -372,8 +371,8 @@ def _open(warehouse_location: str) -> Any:
     """Read-only, unless the file predates this schema: then open it once to bring its views up to date."""
     wh = open_warehouse(warehouse_location, read_only=True)
     try:
-        stale = wh.con.execute(
-            "SELECT value FROM scorecards_meta WHERE key = 'schema_version'").fetchone() != (SCHEMA_VERSION,)
+        stale = [tuple(r) for r in wh.con.execute(
+            "SELECT value FROM scorecards_meta WHERE key = 'schema_version'").fetchall()] != [(SCHEMA_VERSION,)]
     except Exception:  # no meta table: a file never opened for writing by this version
         stale = True
     if stale:
@@ -389,7 +388,7 @@ def build_site(warehouse_location: str, out: Path, per_page: int = PER_PAGE) -> 
     out = Path(out)
     report = BuildReport(out=out)
     with _open(warehouse_location) as wh:
-        reader = _Reader(wh.con)
+        reader = _Reader(wh)
         missing = [v for v in OPTIONAL_VIEWS if not reader.has(v)]
         report.missing_views = missing
         _claim(out)
@@ -627,14 +626,18 @@ def _write_revisions(site: _Site, reader: _Reader, doc_pages: dict[str, str], pe
     # the value or the status.
     rows = reader.rows(
         """
-        WITH r AS (
-            SELECT *, count(DISTINCT coalesce(value::TEXT, '') || '|' || coalesce(status, ''))
-                      OVER (PARTITION BY organisation, measure_label, breakdown, period_start, period_end) AS versions
-            FROM revisions
+        WITH figures AS (  -- a grouped join: PostgreSQL has no count(DISTINCT ...) OVER
+            SELECT organisation, measure_label, breakdown, period_start, period_end,
+                   count(DISTINCT coalesce(CAST(value AS TEXT), '') || '|' || coalesce(status, '')) AS versions
+            FROM revisions GROUP BY organisation, measure_label, breakdown, period_start, period_end
         )
-        SELECT organisation, measure_label, breakdown, period_label, period_start, period_end, source_file,
-               page, value, status, report_period_end, loaded_at, revision, is_latest
-        FROM r WHERE versions > 1
+        SELECT r.organisation, r.measure_label, r.breakdown, r.period_label, r.period_start, r.period_end,
+               r.source_file, r.page, r.value, r.status, r.report_period_end, r.loaded_at, r.revision, r.is_latest
+        FROM revisions r JOIN figures f
+          ON f.organisation IS NOT DISTINCT FROM r.organisation AND f.measure_label IS NOT DISTINCT FROM r.measure_label
+         AND f.breakdown IS NOT DISTINCT FROM r.breakdown AND f.period_start IS NOT DISTINCT FROM r.period_start
+         AND f.period_end IS NOT DISTINCT FROM r.period_end
+        WHERE f.versions > 1
         ORDER BY measure_label, organisation, breakdown, period_start, period_end, revision, report_period_end,
                  source_file
         """
