@@ -1,11 +1,11 @@
 """`scorecards`: ingest reports, export the contract views, show what is loaded.
 
-    scorecards ingest PATH... [--warehouse FILE] [--workers N] [--prefect | --no-prefect]
-    scorecards export [--warehouse FILE] --out DIR
+    scorecards ingest PATH... [--warehouse FILE|URL] [--workers N] [--dask ADDRESS] [--prefect | --no-prefect]
+    scorecards export [--warehouse FILE|URL] --out DIR [--format csv,parquet,duckdb,ees]
     scorecards status [--warehouse FILE]
     scorecards correct FILE --row R --col C (--accept | --reject | --value V | --status S) --why TEXT
     scorecards inspect FILE [--json]
-    scorecards serve [--inbox DIR] [--warehouse FILE] [--cron "0 2 * * *"] [--port 4200]
+    scorecards serve [--inbox DIR] [--warehouse FILE|URL] [--cron "0 2 * * *"] [--port 4200] [--dask ADDRESS]
     scorecards review [--warehouse FILE] --out DIR [--serve] [--port 8800]
 
 Defaults come from scorecards.toml (see flows/config.py) and SCORECARDS_* environment variables.
@@ -91,6 +91,8 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=4200)
     serve.add_argument("--workers", type=int, default=config.workers)
+    serve.add_argument("--dask", default=config.dask or None, metavar="ADDRESS",
+                       help="nightly runs extract on this Dask scheduler (tcp://host:8786) or `local` cluster")
     return parser
 
 
@@ -253,7 +255,7 @@ def run_serve(args: argparse.Namespace) -> int:
     Path(args.inbox).mkdir(parents=True, exist_ok=True)
     try:
         serve(args.inbox, args.warehouse, args.cron, args.host, args.port, args.workers,
-              args.config.ingest_settings(), args.config.corrections)
+              args.config.ingest_settings(), args.config.corrections, args.dask)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0

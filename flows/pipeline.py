@@ -16,10 +16,11 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import queue
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +33,7 @@ from scorecards.normalise.document import normalise_document
 from scorecards.normalise.rag import rag_fields
 from scorecards.normalise.records import NormalisedDocument, flat
 from scorecards.normalise.targets import Band
-from scorecards.warehouse import open_warehouse
+from scorecards.warehouse import open_warehouse, warehouse_exists, warehouse_files
 
 CROP_SCALE = 2.0  # pixels per PDF point: small text stays legible in a review page
 CROP_MARGIN = 4.0  # points around the cell, so its ruling lines show
@@ -445,8 +446,82 @@ class Waiting:
         return items
 
 
-def _prepare_in_worker(path: Path, sha256: str, settings: dict[str, Any] | None) -> Prepared:
+def prepare_in_worker(path: Path, sha256: str, settings: dict[str, Any] | None) -> Prepared:
+    """`prepare` with the plain steps, as a pool process or a Dask worker runs it for one file."""
     return prepare(path, sha256, settings)
+
+
+# Submits one file's prepare somewhere (a pool process, a Dask worker) and returns its future: anything with
+# `add_done_callback(fn)` (fn gets the future) and `result()`, such as concurrent.futures and Prefect futures.
+Submit = Callable[[Path, str, "dict[str, Any] | None"], Any]
+
+
+def per_file_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
+    """Settings for a file prepared beside others: a scanned file's pages are read one at a time (unless
+    the settings say otherwise), so that Tesseract's threads do not outnumber the cores."""
+    options = (settings or {}).get("ocr_options") or {}
+    return {**(settings or {}), "ocr_options": {"workers": 1, **options}}
+
+
+def prepare_all(
+    readable: Sequence[FileOutcome], submit: Submit, settings: dict[str, Any] | None,
+    finish: Callable[[list[tuple[FileOutcome, Prepared]]], None], batch_size: int = VALIDATE_BATCH,
+    capacity: Callable[[], int] | None = None,
+) -> None:
+    """Prepare every file through `submit` (one future each), and hand the prepared files to `finish`
+    (validate and load, here: the single writer) in batches, as they complete.
+
+    The seam between the ways of running prepares side by side: the process pool (`_run_pool`) and
+    Dask workers through Prefect (flows/ingest.py). `capacity()`, when given, is how many files may be
+    out at once (asked again as each comes back, so workers that join are used): a worker then holds
+    only the file it reads, and one that dies takes no queued files down with it. A future that fails
+    (a worker killed mid-file, a result that would not come back) is that file's failure with the
+    reason, never the run's.
+    """
+    settings = per_file_settings(settings)
+    ready: queue.SimpleQueue[tuple[FileOutcome, Any]] = queue.SimpleQueue()
+    todo = list(reversed(readable))
+    out = 0
+
+    def send() -> None:
+        nonlocal out
+        try:
+            room = len(todo) if capacity is None else max(1, capacity()) - out
+        except Exception as exc:  # the cluster could not say (a scheduler hiccup): one more, not a failed run
+            log.debug("capacity unknown (%s)", exc)
+            room = 1 - out
+        for _ in range(min(room, len(todo))):
+            outcome = todo.pop()
+            future = submit(outcome.path, outcome.sha256, settings)
+            out += 1
+            # Called in the executor's (or Dask client's) thread, or at once when already done.
+            future.add_done_callback(lambda done, outcome=outcome: ready.put((outcome, done)))
+
+    send()
+    waiting = Waiting(batch_size)
+    left = len(readable)
+    while left:
+        timeout = FLUSH_SECONDS if not waiting.items else max(0.0, waiting.since + FLUSH_SECONDS - time.monotonic())
+        try:
+            outcome, future = ready.get(timeout=timeout)
+        except queue.Empty:
+            pass
+        else:
+            left, out = left - 1, out - 1
+            waiting.add(outcome, _prepared(outcome, future))
+            send()
+        if waiting.due() or (waiting.items and not left):
+            finish(waiting.take())
+
+
+def _prepared(outcome: FileOutcome, future: Any) -> Prepared:
+    try:
+        prepared = future.result()
+    except Exception as exc:  # a worker killed mid-file: record it, keep going
+        return Prepared(None, f"{outcome.source_file}: worker failed ({type(exc).__name__}: {exc})")
+    if not isinstance(prepared, Prepared):  # never expected; a file's fault all the same, not the run's
+        return Prepared(None, f"{outcome.source_file}: worker failed (returned {type(prepared).__name__})")
+    return prepared
 
 
 def _finish(batch: Sequence[tuple[FileOutcome, Prepared]], location: str, steps: Mapping[str, Callable[..., Any]],
@@ -464,6 +539,9 @@ def _finish(batch: Sequence[tuple[FileOutcome, Prepared]], location: str, steps:
         if validations is not None and run is not None:
             # Only the run knows its id, so the validation results are stamped here.
             validations["run_id"], validations["run_started_at"] = run.run_id, run.started_at
+        # When it was loaded, not when a worker read it: "the copy loaded last" (latest_observations,
+        # revisions) is then the one written last.
+        prepared.frames["document_facts"]["loaded_at"] = datetime.now()
         loads.append((outcome.source_file, prepared.frames))
     if loads:
         steps["load"](location, loads)
@@ -487,7 +565,7 @@ def plan(paths: Iterable[Path], location: str, corrections: str | Path | None = 
         known = wh.known_files()
     todo, skipped = [], []
     passed_over: dict[Path, str] = {}
-    own = [Path(location), Path(f"{location}.wal"), *([Path(corrections)] if corrections else [])]
+    own = [*warehouse_files(location), *([Path(corrections)] if corrections else [])]
     found = discover(paths, passed_over, own)
     for path, reason in passed_over.items():
         skipped.append(FileOutcome(path, path.name, "", "not_read", reason, change=""))
@@ -510,12 +588,14 @@ def plan(paths: Iterable[Path], location: str, corrections: str | Path | None = 
 def ingest_files(
     paths: Iterable[Path], location: str, steps: Mapping[str, Callable[..., Any]] = DIRECT_STEPS,
     progress: bool = False, settings: dict[str, Any] | None = None, workers: int = 1, mode: str = "direct",
-    corrections: str | Path | None = None,
+    corrections: str | Path | None = None, submit: Submit | None = None, capacity: Callable[[], int] | None = None,
 ) -> RunSummary:
     """Ingest files and folders; extraction in `workers` processes, loading here, one file at a time.
 
     `corrections` names the reviewers' corrections CSV: it is copied into the warehouse first, every
     load re-applies the decisions for its file, and decisions left orphaned are reported at the end.
+    `submit` sends each file's prepare elsewhere (Dask workers, see prepare_all; `capacity`: how many
+    at once) instead of the pool of `workers` processes; validation and loading stay here either way.
     """
     summary = RunSummary()
     todo, skipped = plan(paths, location, corrections)
@@ -554,7 +634,9 @@ def ingest_files(
             for outcome in _finish(batch, location, steps, summary):
                 done(outcome)
 
-        if workers > 1 and len(readable) > 1:
+        if submit is not None and readable:
+            prepare_all(readable, submit, settings, finish, batch_size, capacity)
+        elif workers > 1 and len(readable) > 1:
             _run_pool(readable, steps, settings, workers, finish, batch_size)
         else:
             waiting = Waiting(batch_size)
@@ -578,7 +660,7 @@ def ingest_files(
 
 def _known_labels(location: str) -> dict[str, list[str]]:
     """The measure labels the warehouse holds per organisation (none for a new warehouse)."""
-    if not Path(location).exists():
+    if not warehouse_exists(location):
         return {}
     with open_warehouse(location, read_only=True) as wh:
         return wh.known_labels()
@@ -588,30 +670,14 @@ def _run_pool(
     readable: list[FileOutcome], steps: Mapping[str, Callable[..., Any]], settings: dict[str, Any] | None,
     workers: int, finish: Callable[[list[tuple[FileOutcome, Prepared]]], None], batch_size: int = VALIDATE_BATCH,
 ) -> None:
-    """Prepare files in worker processes; `finish` validates and loads them here, in batches."""
+    """Prepare files in worker processes (the fallback without Dask); `finish` validates and loads them
+    here, in batches."""
     # "spawn": workers start clean, without this process's open DuckDB handles or Prefect threads.
     context = multiprocessing.get_context("spawn")
-    # Files already run side by side: a scanned file's pages are read one at a time in each worker
-    # (unless the settings say otherwise), so that Tesseract's threads do not outnumber the cores.
-    options = (settings or {}).get("ocr_options") or {}
-    settings = {**(settings or {}), "ocr_options": {"workers": 1, **options}}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: dict[Future[Prepared], FileOutcome] = {
-            pool.submit(_prepare_in_worker, o.path, o.sha256, settings): o for o in readable
-        }
-        waiting = Waiting(batch_size)
         try:
-            while pending:
-                finished, _ = wait(pending, timeout=FLUSH_SECONDS, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    outcome = pending.pop(future)
-                    try:
-                        prepared = future.result()
-                    except Exception as exc:  # a worker killed mid-file: record it, keep going
-                        prepared = Prepared(None, f"{outcome.source_file}: worker failed ({type(exc).__name__}: {exc})")
-                    waiting.add(outcome, prepared)
-                if waiting.due() or (waiting.items and not pending):
-                    finish(waiting.take())
+            prepare_all(readable, lambda path, sha256, chosen: pool.submit(prepare_in_worker, path, sha256, chosen),
+                        settings, finish, batch_size)
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

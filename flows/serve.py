@@ -57,7 +57,7 @@ def start_server(host: str, port: int) -> subprocess.Popen[bytes]:
 
 def serve(
     inbox: str, warehouse: str, cron: str, host: str = "127.0.0.1", port: int = 4200, workers: int = 1,
-    settings: dict[str, object] | None = None, corrections: str | None = None,
+    settings: dict[str, object] | None = None, corrections: str | None = None, dask: str | None = None,
 ) -> None:
     """Run until interrupted: scheduled (and manually triggered) nightly runs execute here.
 
@@ -74,10 +74,13 @@ def serve(
         wait_for_api(api_url)
         print(f"Prefect API {api_url}; UI at {api_url.removesuffix('/api')}", flush=True)
         from scorecards.flows.ingest import nightly_ingest  # after PREFECT_API_URL is set: Prefect reads it at import
+        from scorecards.warehouse import is_server
 
-        parameters = {"inbox": str(Path(inbox).resolve()), "warehouse": str(Path(warehouse).resolve()),
+        # A DuckDB file by its full path (the runs may start elsewhere); a server's URL as it is.
+        location = warehouse if is_server(warehouse) else str(Path(warehouse).resolve())
+        parameters = {"inbox": str(Path(inbox).resolve()), "warehouse": location,
                       "workers": workers, "settings": settings or {},
-                      "corrections": str(Path(corrections).resolve()) if corrections else None}
+                      "corrections": str(Path(corrections).resolve()) if corrections else None, "dask": dask}
         print(f"deployment {nightly_ingest.name}/{DEPLOYMENT}: {cron!r} over {parameters['inbox']}", flush=True)
         nightly_ingest.serve(name=DEPLOYMENT, cron=cron, parameters=parameters)
     finally:
