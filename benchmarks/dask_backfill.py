@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.ocr import TreeSampler  # noqa: E402  (the process-tree memory sampler, shared)
+from benchmarks.ocr import python, run_sampled  # noqa: E402  (the process-tree memory sampler, shared)
 
 COUNCILS, DOCUMENTS_PER_COUNCIL = 150, 120
 OCR_RATE = 0.614  # pages/s, 2 workers on 2 cores: the last benchmarks/ocr.py run
@@ -60,11 +60,6 @@ RUNS = (("pool, 2 workers", ["--workers", "2", "--no-prefect"]),
 DASK_2 = RUNS[3]
 VOLATILE = {"loaded_at", "tried_at", "started_at", "finished_at", "run_id", "run_started_at", "validated_at", "at",
             "mode"}
-
-
-def python() -> str:
-    venv = ROOT / ".venv" / "bin" / "python"
-    return str(venv) if venv.exists() else sys.executable
 
 
 def pdf_pages(folder: Path) -> int:
@@ -104,13 +99,7 @@ def ingest(targets: list[Path], warehouse: Path, options: list[str], work: Path)
     env.pop("PREFECT_API_URL", None)
     command = [python(), "-m", "scorecards.flows.cli", "ingest", *map(str, targets), "--warehouse", str(warehouse),
                "--quiet", *options]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sampler = TreeSampler(process.pid)
-    sampler.start()
-    _, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    peak = sampler.stop()
+    process, _, stderr, seconds, peak = run_sampled(command, work, env)
     if process.returncode not in (0, 1):
         sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-3000:]}")
     return {"seconds": seconds, "peak_mib": peak / 2**20, "exit_code": process.returncode}

@@ -108,6 +108,17 @@ class TreeSampler(threading.Thread):
 # ---------------------------------------------------------------------------------------------
 
 
+def run_sampled(command: list[str], cwd: Path, env: dict[str, str]
+                ) -> tuple[subprocess.Popen[str], str, str, float, int]:
+    """Run a command to its end: (process, stdout, stderr, wall seconds, peak bytes of its process tree)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(process.pid)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    return process, stdout, stderr, time.perf_counter() - started, sampler.stop()
+
+
 def ensure_folder(folder: Path | None, pages: int, seed: int) -> tuple[Path, bool]:
     """The folder of scans to read and whether it was generated now (a folder with truth is reused)."""
     from samples.scans import generate_scans
@@ -136,13 +147,7 @@ def ingest(targets: list[Path], warehouse: Path, workers: int, work: Path) -> di
     if timer:
         command = [timer, "-f", "%M", "-o", str(largest), *command]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sampler = TreeSampler(process.pid)
-    sampler.start()
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    peak_tree = sampler.stop()
+    process, stdout, stderr, seconds, peak_tree = run_sampled(command, work, env)
     peak_process = None
     if largest.exists():
         lines = largest.read_text().strip().splitlines()
