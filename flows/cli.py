@@ -96,6 +96,16 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     return parser
 
 
+def _is_null(value: object) -> bool:
+    """NULL comes back as None, NaN or pandas' NA, by the column's type and the backend: all shown blank."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN is the one value not equal to itself
+    except TypeError:  # pandas.NA: its comparisons are NA, which has no truth value
+        return True
+
+
 def _print_table(title: str, rows: list[dict[str, object]]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -110,7 +120,7 @@ def _print_table(title: str, rows: list[dict[str, object]]) -> None:
     for key in rows[0]:
         table.add_column(str(key))
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row.values()))
+        table.add_row(*("" if _is_null(v) else str(v) for v in row.values()))
     console.print(table)
 
 

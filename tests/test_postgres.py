@@ -137,7 +137,11 @@ def test_the_review_site_reads_a_postgresql_warehouse(postgres: object, tmp_path
     assert (tmp_path / "site-postgresql" / page).read_bytes() == (tmp_path / "site-duckdb" / page).read_bytes()
 
 
-def test_an_api_user_reads_the_contract_views_from_postgresql(new_location: Callable[[], str], tmp_path: Path) -> None:
+def test_an_api_user_reads_the_contract_views_from_postgresql(
+    new_location: Callable[[], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scorecards.flows.cli import main
+
     import scorecards
 
     path = write_pdf(random_report(32, "improvement", n_measures=5), tmp_path / "plan.pdf")
@@ -150,3 +154,8 @@ def test_an_api_user_reads_the_contract_views_from_postgresql(new_location: Call
     assert len(observations) == summary.totals["observations"] > 0
     assert held == summary.totals["quarantined"]
     assert set(observations.source_file) == {"plan.pdf"}
+    # `status` shows a NULL as blank whichever backend (no `nan` from a text column PostgreSQL left empty)
+    assert main(["status", "--warehouse", location]) == 0
+    shown = capsys.readouterr().out
+    cells = {cell.strip() for line in shown.splitlines() for cell in line.split("│")}
+    assert "plan.pdf" in cells and not cells & {"nan", "NaN", "<NA>", "None"}
