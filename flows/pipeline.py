@@ -221,7 +221,7 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
         "organisation": tidy.organisation, "report_period_label": tidy.report_period_label,
         "report_period_start": tidy.report_period_start, "report_period_end": tidy.report_period_end,
         "pages": doc.pages, "tables": len(doc.tables),
-        "layouts": ";".join(t.layout for t in tidy.tables), "loaded_at": datetime.now(),
+        "layouts": ";".join(t.layout for t in tidy.tables),
         "figure_cells": tidy.figure_cells, "uncited_cells": tidy.uncited_cells,
         "page_sources": "; ".join(p.describe() for p in doc.page_sources),
     }])
@@ -539,9 +539,6 @@ def _finish(batch: Sequence[tuple[FileOutcome, Prepared]], location: str, steps:
         if validations is not None and run is not None:
             # Only the run knows its id, so the validation results are stamped here.
             validations["run_id"], validations["run_started_at"] = run.run_id, run.started_at
-        # When it was loaded, not when a worker read it: "the copy loaded last" (latest_observations,
-        # revisions) is then the one written last.
-        prepared.frames["document_facts"]["loaded_at"] = datetime.now()
         loads.append((outcome.source_file, prepared.frames))
     if loads:
         steps["load"](location, loads)

@@ -57,7 +57,6 @@ class PostgresServer:
         import pwd
         import shutil
         import socket
-        import subprocess
 
         found = shutil.which("initdb") or max(glob.glob("/usr/lib/postgresql/*/bin/initdb"), default=None,
                                                key=lambda p: int(p.split("/")[-3]))
@@ -80,7 +79,6 @@ class PostgresServer:
                    "-c full_page_writes=off -c synchronous_commit=off -c max_connections=60")
         self.pg_ctl = [str(bindir / "pg_ctl"), "-D", str(data)]
         self._run([*self.pg_ctl, "-o", options, "-l", str(self.folder / "server.log"), "-w", "-t", "60", "start"])
-        self._subprocess = subprocess
         self._databases = 0
 
     def _run(self, command: list[str]) -> None:

@@ -19,6 +19,11 @@ def is_server(location: str | Path) -> bool:
     return str(location).startswith(SERVER_SCHEMES)
 
 
+def _file(location: str | Path) -> Path:
+    """A DuckDB location's file (`duckdb:///path` or a plain path)."""
+    return Path(str(location).removeprefix("duckdb://"))
+
+
 def open_warehouse(location: str | Path = DEFAULT_LOCATION, read_only: bool = False) -> Warehouse:
     """A warehouse from a location: a DuckDB file path (or `duckdb:///path`), or a PostgreSQL URL
     (`postgresql://user:password@host:5432/db`; libpq's PG* variables fill in what it leaves out)."""
@@ -28,17 +33,17 @@ def open_warehouse(location: str | Path = DEFAULT_LOCATION, read_only: bool = Fa
         return PostgresWarehouse(str(location), read_only=read_only)
     from scorecards.warehouse.duckdb_store import DuckDBWarehouse
 
-    return DuckDBWarehouse(Path(str(location).removeprefix("duckdb://")), read_only=read_only)
+    return DuckDBWarehouse(_file(location), read_only=read_only)
 
 
 def warehouse_exists(location: str | Path) -> bool:
     """Whether there is anything to read yet: a server database always is (its schema is made on open)."""
-    return is_server(location) or Path(str(location).removeprefix("duckdb://")).exists()
+    return is_server(location) or _file(location).exists()
 
 
 def warehouse_files(location: str | Path) -> list[Path]:
     """The files a warehouse keeps (a folder walk must not ingest them): none for a server."""
     if is_server(location):
         return []
-    path = Path(str(location).removeprefix("duckdb://"))
+    path = _file(location)
     return [path, Path(f"{path}.wal")]

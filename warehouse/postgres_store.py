@@ -114,11 +114,20 @@ def _column_values(series: pd.Series, pg_type: str) -> list[Any]:
     return [None if v is None else convert(v) for v in values]
 
 
-def _arrow_batches(cursor: Any, names: list[str], types: list[pa.DataType]) -> Iterator[pa.RecordBatch]:
+def _arrow_schema(description: Any) -> pa.Schema:
+    """A query's columns as Arrow fields, typed as DuckDB types the same columns (_ARROW_TYPES)."""
+    return pa.schema([(column.name, _ARROW_TYPES.get(column.type_code, pa.string())) for column in description])
+
+
+def _arrow_batch(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.RecordBatch:
+    columns = [pa.array([_arrow_value(row[i]) for row in rows], type=f.type) for i, f in enumerate(schema)]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
+def _arrow_batches(cursor: Any, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     try:
         while rows := cursor.fetchmany(_BATCH_ROWS):
-            columns = [pa.array([_arrow_value(row[i]) for row in rows], type=kind) for i, kind in enumerate(types)]
-            yield pa.RecordBatch.from_arrays(columns, names=names)
+            yield _arrow_batch(rows, schema)
     finally:
         cursor.close()
 
@@ -186,10 +195,8 @@ class PostgresWarehouse(Warehouse):
         # so exporting a national warehouse's cells does not hold them all in memory.
         cursor = self.con.raw.cursor(name=f"scorecards_read_{next(_cursor_names)}", withhold=True)
         cursor.execute(f"SELECT * FROM {name}")
-        names = [column.name for column in cursor.description]
-        types = [_ARROW_TYPES.get(column.type_code, pa.string()) for column in cursor.description]
-        schema = pa.schema(list(zip(names, types, strict=True)))
-        return pa.RecordBatchReader.from_batches(schema, _arrow_batches(cursor, names, types))
+        schema = _arrow_schema(cursor.description)
+        return pa.RecordBatchReader.from_batches(schema, _arrow_batches(cursor, schema))
 
     def relations(self) -> set[str]:
         rows = self.con.execute(
@@ -206,11 +213,7 @@ class PostgresWarehouse(Warehouse):
         cursor = self.con.execute(sql, params)
         if cursor.description is None:
             return pd.DataFrame()
-        names = [column.name for column in cursor.description]
-        types = [_ARROW_TYPES.get(column.type_code, pa.string()) for column in cursor.description]
-        rows = cursor.fetchall()
-        columns = [pa.array([_arrow_value(row[i]) for row in rows], type=kind) for i, kind in enumerate(types)]
-        table = pa.Table.from_arrays(columns, names=names)
+        table = pa.Table.from_batches([_arrow_batch(cursor.fetchall(), _arrow_schema(cursor.description))])
         # As DuckDB's .df() gives them: dates and times as datetime64, not Python objects.
         return table.to_pandas(date_as_object=False)
 

@@ -172,6 +172,10 @@ class Warehouse:
                     self.con.execute(f"DELETE FROM {table} WHERE source_file = ?", [source_file])
                 self.con.execute("DELETE FROM failure_facts WHERE source_file = ?", [source_file])
             for table, frame in frames.items():
+                if table == "document_facts":
+                    # When it was loaded, not when a worker read it: "the copy loaded last"
+                    # (latest_observations, revisions) is then the one written last.
+                    frame = frame.assign(loaded_at=datetime.now())
                 self._insert(table, frame)
             if seen:
                 self._apply_corrections(source_file)
