@@ -156,8 +156,7 @@ class Warehouse:
         The reviewers' corrections for this file are applied in the same transaction, so a reader
         never sees a corrected figure back in quarantine, not even for a moment.
         """
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        def work() -> None:
             self._lock(f"document:{source_file}")
             # A file the warehouse has never held (the usual case in a backfill) has no rows to delete:
             # a dozen statements saved per file. Loads are whole or nothing, so no fact row outlives
@@ -179,10 +178,8 @@ class Warehouse:
                 self._insert(table, frame)
             if seen:
                 self._apply_corrections(source_file)
-            self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
-            raise
+
+        self._in_transaction(work)
 
     # -----------------------------------------------------------------------------------------
     # Corrections
