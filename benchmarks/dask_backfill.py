@@ -71,7 +71,8 @@ def pdf_pages(folder: Path) -> int:
 def make_folder(out: Path, pages: int, seed: int) -> Path:
     """Mixed text PDFs, round after round of every generator, until they hold at least ``pages`` pages."""
     from samples import cards
-    from samples.generate import STYLES, random_report, write_pdf
+    from samples.generate import STYLES, random_report
+    from samples.pdf_render import write_pdf
 
     out.mkdir(parents=True, exist_ok=True)
     made, i = 0, 0
@@ -153,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         pages = sum(pdf_pages(t) for t in targets)
         tiny = work / "tiny"  # one file, one page: the fixed cost of a run
         tiny.mkdir()
-        from samples.generate import random_report, write_pdf
+        from samples.generate import random_report
+        from samples.pdf_render import write_pdf
 
         write_pdf(random_report(args.seed + 1000, "contract", 6), tiny / "one.pdf")
         print(f"machine: {platform.platform()}, {os.cpu_count()} cores; "

@@ -216,7 +216,7 @@ def _timed_steps(stamps: list[tuple[float, int]]) -> dict[str, Callable[..., Any
 
     Files are loaded in batches (one call per batch): every file of a batch gets the batch's end time.
     """
-    from scorecards.flows.pipeline import DIRECT_STEPS
+    from scorecards.flows.steps import DIRECT_STEPS
 
     load = DIRECT_STEPS["load"]
 
@@ -306,7 +306,9 @@ MIXED_FORMS = ("ruled", "borderless", "docx")
 def generate_mixed(folder: Path, count: int, seed: int, n_measures: int) -> list[Result]:
     """Write the mixed folder; one entry per file: path, layout (generator style) and form."""
     from samples import cards, layouts
-    from samples.generate import random_report, write_docx, write_pdf
+    from samples.generate import random_report
+    from samples.pdf_render import write_pdf
+    from samples.word_render import write_docx
 
     folder.mkdir(parents=True, exist_ok=True)
     made: list[Result] = []
@@ -365,7 +367,7 @@ def phase_mixed_bare(spec: Result) -> Result:
 
 def _step_timer(spent: dict[str, float]) -> dict[str, Callable[..., Any]]:
     """DIRECT_STEPS that add their seconds to `spent`, by step name: extraction apart from the rest."""
-    from scorecards.flows.pipeline import DIRECT_STEPS
+    from scorecards.flows.steps import DIRECT_STEPS
 
     def timed(name: str, step: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -510,6 +512,7 @@ def phase_profile(spec: Result) -> Result:
     """
     started = time.perf_counter()
     import scorecards.flows.pipeline as pipeline
+    from scorecards.flows.steps import DIRECT_STEPS
 
     imported = time.perf_counter()
     for module in ("scorecards.extractors.pdf", "scorecards.extractors.word", "scorecards.expectations", "pdfplumber"):
@@ -522,7 +525,7 @@ def phase_profile(spec: Result) -> Result:
         gx_import_s = time.perf_counter() - t0
 
     stages = StageProfile()
-    steps = {name: stages.wrap(name, step) for name, step in pipeline.DIRECT_STEPS.items()}
+    steps = {name: stages.wrap(name, step) for name, step in DIRECT_STEPS.items()}
     paths = [Path(name) for name in spec["profile_files"]]
     # plan() hashes every file through the module's sha256_of: wrapped for this run only.
     sha256_of = pipeline.sha256_of
@@ -907,7 +910,8 @@ def prepare_grid(work: Path, args: argparse.Namespace) -> tuple[Result, Result]:
 
 
 def prepare_mixed(work: Path, args: argparse.Namespace) -> tuple[Result, float]:
-    from samples.generate import random_report, write_pdf
+    from samples.generate import random_report
+    from samples.pdf_render import write_pdf
 
     t0 = time.perf_counter()
     folder = work / "mixed"

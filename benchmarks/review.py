@@ -30,7 +30,9 @@ ORGANISATIONS = 50
 
 def base_reports(folder: Path) -> list[Path]:
     """Generated reports of each grid style in both formats, plus one with cells no reader can trust."""
-    from samples.generate import STYLES, generate_folder, random_report, write_docx, write_pdf
+    from samples.generate import STYLES, generate_folder, random_report
+    from samples.pdf_render import write_pdf
+    from samples.word_render import write_docx
 
     made = generate_folder(folder, count=len(STYLES), seed=40, formats=("pdf", "docx"), n_measures=10,
                            styles=STYLES)

@@ -27,7 +27,8 @@ for extra in (ROOT, ROOT / "tests"):
 
 def prepared_documents(folder: Path, files: int) -> list[tuple[str, dict]]:
     """`files` one-page reports (10 distinct ones, copied under new names), extracted and validated."""
-    from scorecards.flows.pipeline import prepare, sha256_of, validate_step
+    from scorecards.flows.discover import sha256_of
+    from scorecards.flows.steps import prepare, validate_step
 
     from samples.generate import generate_folder
 
@@ -43,7 +44,7 @@ def prepared_documents(folder: Path, files: int) -> list[tuple[str, dict]]:
 
 
 def time_loads(location: str, documents: list[tuple[str, dict]], batch: int) -> float:
-    from scorecards.flows.pipeline import load_step
+    from scorecards.flows.steps import load_step
     from scorecards.warehouse import open_warehouse
 
     open_warehouse(location).close()  # the schema made before the clock starts

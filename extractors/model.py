@@ -9,6 +9,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin top-left
+# The engine of every table read by OCR, alone or with how its cells were found (`tesseract-aligned`).
+OCR_ENGINE = "tesseract"
+
+
+@dataclass
+class Word:
+    """One word on a page, in points with the origin top-left: read by OCR (with the engine's
+    confidence, 0-100) or taken from a text layer (with its type size and font)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float = 100.0  # a text layer's word is as printed
+    size: float = 0.0  # points; a text layer's word only (OCR words are sized by their line)
+    font: str = ""
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
 
 
 @dataclass(eq=False)

@@ -20,14 +20,13 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import cv2
 import numpy as np
-from scorecards.extractors.model import ExtractionError
+from scorecards.extractors.model import ExtractionError, Word
 
 # Tesseract's own OpenMP threads only contend with our page threads on a small machine; the variable
 # is read when the library loads, so it is set before tesserocr is first imported.
@@ -40,26 +39,6 @@ _SPECK = set(".,'`:;_~^°\"‘’“”")
 
 class OcrFailed(ExtractionError):
     """Every way of reading an image failed; the message says what was tried and why it failed."""
-
-
-@dataclass
-class Word:
-    """One OCR word, in points of the deskewed page."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    conf: float
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
 
 
 # ---------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
+from scorecards.extractors.misreads import lost_percent, repair_digits
 from scorecards.normalise.vocab import english_words, vocabulary_words
 
 LAYER_DEFAULTS: dict[str, Any] = {
@@ -420,22 +421,14 @@ def _rated(token: str, words: AbstractSet[str], cfg: Mapping[str, Any]) -> bool:
     return _is_word(token) or _broken_word(token)
 
 
-def _lost_sign(core: str) -> str | None:
-    from scorecards.normalise.ocr_repair import lost_percent
-
-    return lost_percent(core)
-
-
 def _letter_figure(token: str) -> bool:
-    """A figure with a letter inside (`1O0`, `9l%`), as normalise.ocr_repair.repair_digits finds."""
-    from scorecards.normalise.ocr_repair import repair_digits
-
+    """A figure with a letter inside (`1O0`, `9l%`), as extractors.misreads.repair_digits finds."""
     return bool(repair_digits(token)[1])
 
 
 def _glued_sign(token: str) -> bool:
     """A figure whose `%` was read as letters or a degree sign (`55%o`, `557o`, `55°o`): never clean."""
-    return not _BARE.fullmatch(token) and _lost_sign(token) is not None
+    return not _BARE.fullmatch(token) and lost_percent(token) is not None
 
 
 def percent_confusions(tokens: Sequence[str], settings: Mapping[str, Any] | None = None) -> list[str]:
@@ -454,7 +447,7 @@ def percent_confusions(tokens: Sequence[str], settings: Mapping[str, Any] | None
     """
     cfg = layer_settings(settings)
     glued = {i for i, t in enumerate(tokens) if _glued_sign(t)}
-    suspects = {i for i, t in enumerate(tokens) if _BARE.fullmatch(t) and _lost_sign(t)}
+    suspects = {i for i, t in enumerate(tokens) if _BARE.fullmatch(t) and lost_percent(t)}
     figure = [bool(_BARE.fullmatch(t) or _GROUPED.fullmatch(t) or _PERCENT.fullmatch(t)) or i in glued
               for i, t in enumerate(tokens)]
     confused = set(glued)
@@ -467,7 +460,7 @@ def percent_confusions(tokens: Sequence[str], settings: Mapping[str, Any] | None
             percents = [float(m.group(1)) for j in run if (m := _PERCENT.fullmatch(tokens[j]))]
             if percents:
                 for j in in_run:
-                    reading = float((_lost_sign(tokens[j]) or "nan%").rstrip("%"))
+                    reading = float((lost_percent(tokens[j]) or "nan%").rstrip("%"))
                     if any(abs(p - reading) <= cfg["percent_band"] for p in percents):
                         confused.add(j)
             elif len(in_run) >= cfg["min_suspects"] and len(in_run) >= cfg["suspect_run_share"] * len(run):

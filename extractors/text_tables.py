@@ -35,7 +35,7 @@ from statistics import median
 from typing import Any
 
 import numpy as np
-from scorecards.extractors.model import BBox
+from scorecards.extractors.model import BBox, Word
 
 # Knobs of this engine; extractors.pdf.DEFAULT_SETTINGS["text_settings"] holds the ones a run uses.
 TEXT_SETTINGS: dict[str, Any] = {
@@ -54,17 +54,6 @@ TEXT_SETTINGS: dict[str, Any] = {
 _NUMBER = re.compile(r"^[(\[]?[-+–−]?[$£€]?\d[\d.,:/–\-]*%?[)\]]?[*†‡]*$")
 # A year, a financial year, `15/16`, or a date (`31/03/2025`, `31.3.24`): a heading, not a figure.
 _PERIOD = re.compile(r"^(\d{4}([/–-]\d{2}(\d{2})?)?|\d{2}/\d{2}|\d{1,2}([./-])\d{1,2}\4\d{2}(\d{2})?)$")
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    font: str = ""
 
 
 @dataclass
@@ -184,12 +173,12 @@ def group_lines(chars: Sequence[dict[str, Any]], word_gap: float = 0.2) -> list[
 def _word(chars: list[dict[str, Any]]) -> Word:
     return Word(
         "".join(ch["text"] for ch in chars),
-        min(ch["x0"] for ch in chars),
-        max(ch["x1"] for ch in chars),
-        min(ch["top"] for ch in chars),
-        max(ch["bottom"] for ch in chars),
-        median(_size(ch) for ch in chars),
-        str(chars[0].get("fontname", "")),
+        x0=min(ch["x0"] for ch in chars),
+        top=min(ch["top"] for ch in chars),
+        x1=max(ch["x1"] for ch in chars),
+        bottom=max(ch["bottom"] for ch in chars),
+        size=median(_size(ch) for ch in chars),
+        font=str(chars[0].get("fontname", "")),
     )
 
 

@@ -1,1 +1,2 @@
-"""Orchestration: the pipeline's plain steps (pipeline.py), the Prefect flow (ingest.py), the CLI (cli.py)."""
+"""Orchestration: finding the files (discover.py), one file's steps (steps.py), batches and workers (batching.py),
+the run (pipeline.py), the Prefect flow (ingest.py), the CLI (cli.py)."""

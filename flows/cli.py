@@ -175,6 +175,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_correct(args: argparse.Namespace) -> int:
     """Check the decision against the warehouse, record it in the CSV (the record), then apply it."""
+    from scorecards.normalise.corrections import corrected_row
     from scorecards.warehouse import warehouse_exists
     from scorecards.warehouse.corrections import record_in_csv
 
@@ -187,12 +188,12 @@ def run_correct(args: argparse.Namespace) -> int:
         try:
             correction = wh.new_correction(
                 Path(args.file).name, args.row, args.col, action, table_index=args.table, breakdown=args.breakdown,
-                new_value=args.value, new_status=args.status, who=args.who, why=args.why)
+                new_value=args.value, new_status=args.status, who=args.who, why=args.why, corrector=corrected_row)
             record_in_csv(Path(args.corrections), correction)
         except ValueError as exc:
             print(f"scorecards: {exc}", file=sys.stderr)
             return 2
-        state = wh.record_correction(correction)
+        state = wh.record_correction(correction, corrector=corrected_row)
     print(f"correction {correction.correction_id}: {state['state']} ({state['state_reason']}); "
           f"recorded in {args.corrections}")
     return 0 if state["state"] == "applied" else 1

@@ -7,7 +7,7 @@ GIL) and only the loads are tasks: the DuckDB writer stays one.
 With `dask` (a scheduler address, or "local" for a local cluster of `workers` processes) each file's
 extraction and normalising run as one task, `prepare`, on a prefect-dask DaskTaskRunner; the
 prepared files come back as they complete and are validated and loaded here, in this process,
-through the same batches as without Dask (pipeline.prepare_all). The runner is chosen when the flow
+through the same batches as without Dask (batching.prepare_all). The runner is chosen when the flow
 runs, from its parameters, so the nightly deployment can take `dask` as a parameter too.
 
 Reviewers' corrections: `corrections` names the CSV to copy into the warehouse before loading; each
@@ -23,16 +23,17 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from scorecards.flows import pipeline
+from scorecards.flows import pipeline, steps
+from scorecards.flows.batching import prepare_in_worker
 from scorecards.flows.dask_runner import dask_task_runner, shared_api, worker_name
 
 # Documents and frames are not worth hashing for a cache key, and re-running a step must redo it.
-extract_task = task(pipeline.extract_step, name="extract", cache_policy=NO_CACHE)
-normalise_task = task(pipeline.normalise_step, name="normalise", cache_policy=NO_CACHE)
-validate_task = task(pipeline.validate_step, name="validate", cache_policy=NO_CACHE)
+extract_task = task(steps.extract_step, name="extract", cache_policy=NO_CACHE)
+normalise_task = task(steps.normalise_step, name="normalise", cache_policy=NO_CACHE)
+validate_task = task(steps.validate_step, name="validate", cache_policy=NO_CACHE)
 # A warehouse locked by an analyst's ad hoc ingest is the usual transient fault: back off and retry.
-load_task = task(pipeline.load_step, name="load", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[5, 20, 60])
-fail_task = task(pipeline.fail_step, name="record-failure", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=5)
+load_task = task(steps.load_step, name="load", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[5, 20, 60])
+fail_task = task(steps.fail_step, name="record-failure", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=5)
 
 
 def _prepare_run_name() -> str:
@@ -46,7 +47,7 @@ def _prepare_run_name() -> str:
 
 # One file's extract + normalise on a Dask worker. No retries: a file that killed its worker is a
 # failed file with that reason (Dask itself reschedules a task whose worker died, a few times).
-prepare_task = task(pipeline.prepare_in_worker, name="prepare", cache_policy=NO_CACHE,
+prepare_task = task(prepare_in_worker, name="prepare", cache_policy=NO_CACHE,
                     task_run_name=_prepare_run_name)
 
 TASK_STEPS = {

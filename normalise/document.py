@@ -34,6 +34,7 @@ from scorecards.normalise.general import Context, Reading, absorb_into, column_e
 from scorecards.normalise.grid import GridLayout, GridReader, find_layout, layout_name
 from scorecards.normalise.indicator_index import indicator_number, is_indicator_index, read_indicator_index
 from scorecards.normalise.longlist import find_sides, outcome_block, read_long_list
+from scorecards.normalise.ocr_repair import repair_ocr_headers
 from scorecards.normalise.ocr_trust import enforce, judge_tables
 from scorecards.normalise.periods import Period
 from scorecards.normalise.rates import header_rows as rates_header_rows
@@ -248,6 +249,7 @@ def normalise_document(doc: ExtractedDocument,
     out = NormalisedDocument()
     organisation = organisation_of(doc)
     known = known_labels.get(organisation, ()) if isinstance(known_labels, Mapping) else known_labels
+    repair_ocr_headers(doc)  # OCR'd header cells their neighbours imply (`a4` between `Q3` and `Q1`)
     trust = judge_tables(doc, is_known_word, known)  # OCR'd cells judged before any reader
     if doc.text_lines:
         out.title = doc.text_lines[0].text

@@ -1,10 +1,11 @@
-"""Repairs of OCR text: pure functions, text (and what the table says around it) in, text and notes out.
+"""Repairs of OCR'd text in its context: what the row, the column or the header around a cell says it is.
 
 Each repair returns the repaired text and one note per change, `'5570' -> '55%': percent sign read
 as 70`, so that the raw OCR text is always kept beside what was made of it. A repair is made only
 where the reading is unambiguous; anything else is left for the caller to quarantine, because a
-wrong figure is worse than a missing one. What OCR misreads is data (`[ocr_*]` sections of
-vocab/vocabulary.toml), not code.
+wrong figure is worse than a missing one. The repairs that need no context (lookalike letters,
+letters inside figures) are made as the page is read (extractors.misreads); what OCR misreads is
+data (`[ocr_*]` sections of vocab/vocabulary.toml), not code.
 """
 
 from __future__ import annotations
@@ -14,121 +15,19 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
-from scorecards.extractors.model import Cell, Table
+from scorecards.extractors.misreads import Repaired, lost_percent, lost_percent_pattern
+from scorecards.extractors.model import OCR_ENGINE, Cell, ExtractedDocument, Table
 from scorecards.normalise.cells import ParseError, parse_value_cell
 from scorecards.normalise.periods import Period, financial_year
 from scorecards.normalise.values import strip_footnote
 from scorecards.normalise.vocab import phrase_match, squash, vocabulary
 
-Repaired = tuple[str, list[str]]
-
 # Status phrases shorter than this (n/a, tbd) are too short to be recognised from fragments.
 MIN_SPLIT_PHRASE = 8
 SPLIT_PHRASE_SIMILARITY = 0.85
 _PERCENT_WORDS = re.compile(r"%|\bper\s?cent|\bpercentage\b|\bproportion\b", re.I)
-
-
-@cache
-def _homoglyphs() -> dict[int, str]:
-    return str.maketrans(vocabulary()["ocr_homoglyphs"])
-
-
-@cache
-def _digit_letters() -> dict[str, str]:
-    return dict(vocabulary()["ocr_digits"])
-
-
-@cache
-def _lost_percent() -> re.Pattern[str]:
-    suffixes = sorted(vocabulary()["ocr_percent"]["suffixes"], key=len, reverse=True)
-    return re.compile(rf"(?P<figure>\d+(?:\.\d+)?)(?P<sign>{'|'.join(map(re.escape, suffixes))})")
-
-
-def repair_glyphs(text: str) -> Repaired:
-    """Letters of other scripts that look Latin (`Туре` in Cyrillic) put back into Latin, word by word."""
-    fixed = text.translate(_homoglyphs())
-    if fixed == text:
-        return text, []
-    notes = [
-        f"{old!r} -> {new!r}: lookalike letters of another script"
-        for old, new in zip(text.split(), fixed.split(), strict=False)
-        if old != new
-    ]
-    return fixed, notes
-
-
-def repair_digits(text: str) -> Repaired:
-    """Letters read inside a figure (`1O0%` -> `100%`), only in a token that is otherwise a figure."""
-    letters = _digit_letters()
-    notes: list[str] = []
-
-    def fix(match: re.Match[str]) -> str:
-        token = match.group(0)
-        body = token.rstrip("%")
-        if not any(ch.isdigit() for ch in body) or not any(ch in letters for ch in body):
-            return token
-        new = "".join(letters.get(ch, ch) for ch in body) + token[len(body):]
-        if not re.fullmatch(r"\d+(?:[.,]\d+)*%?", new):
-            return token
-        notes.append(f"{token!r} -> {new!r}: letter read as digit")
-        return new
-
-    keys = "".join(re.escape(ch) for ch in letters)
-    fixed = re.sub(rf"(?<![\w.,])[\d{keys}][\d{keys}.,]*%?(?![\w%])", fix, text)
-    return fixed, notes
-
-
-@cache
-def _patterns() -> list[tuple[re.Pattern[str], str, str]]:
-    return [(re.compile(find), replace, why) for find, replace, why in vocabulary()["ocr_patterns"].values()]
-
-
-def repair_patterns(text: str) -> Repaired:
-    """Misreads known by their shape (`Ql 15/16` -> `Q1 15/16`), from the vocabulary's `ocr_patterns`."""
-    notes: list[str] = []
-    for pattern, replace, why in _patterns():
-        def fix(match: re.Match[str], replace: str = replace, why: str = why) -> str:
-            new = match.expand(replace)
-            notes.append(f"{match.group(0)!r} -> {new!r}: {why}")
-            return new
-
-        text = pattern.sub(fix, text)
-    return text, notes
-
-
-def repair_joined_words(text: str) -> Repaired:
-    """Two words the engine read without the space between them (`ofchildren`), cut where that
-    makes two dictionary words, and only one cut does. Capitalised words (names of places and
-    services) are left alone: `Southdale` is no `South dale`."""
-    from scorecards.normalise.vocab import is_known_word
-
-    notes: list[str] = []
-
-    def cut(match: re.Match[str]) -> str:
-        word = match.group(0)
-        if is_known_word(word):
-            return word
-        cuts = [(word[:k], word[k:]) for k in range(1, len(word))
-                if all((len(part) >= 2 or part == "a") and is_known_word(part) for part in (word[:k], word[k:]))]
-        if len(cuts) != 1:
-            return word
-        joined = " ".join(cuts[0])
-        notes.append(f"{word!r} -> {joined!r}: the space between two words not read")
-        return joined
-
-    return re.sub(r"(?<![A-Za-z'’-])[a-z][a-z]{4,}(?![A-Za-z'’-])", cut, text), notes
-
-
-def repair_text(text: str) -> Repaired:
-    """The context-free repairs, applied to every OCR'd cell and line (headers and labels included)."""
-    notes: list[str] = []
-    for repair in (repair_glyphs, repair_digits, repair_patterns, repair_joined_words):
-        text, more = repair(text)
-        notes += more
-    return text, notes
 
 
 def _reads(text: str) -> bool:
@@ -142,21 +41,6 @@ def _reads(text: str) -> bool:
 
 def _bare_number(text: str) -> bool:
     return re.fullmatch(r"\d+(?:\.\d+)?", strip_footnote(text.strip())[0]) is not None
-
-
-def lost_percent(text: str) -> str | None:
-    """`55%` when the text is `5570` (the sign read as `70`) and no other reading is a percentage."""
-    core, marks = strip_footnote(text.strip())
-    match = _lost_percent().fullmatch(core)
-    if match is None:
-        return None
-    figure, sign = match.group("figure"), match.group("sign")
-    if float(figure) > 100 or (len(figure) > 1 and figure.startswith("0") and not figure.startswith("0.")):
-        return None
-    # The whole token must be no percentage itself: `70` is 70%, and `1070` is 10%, not 1070%.
-    if sign.isdigit() and float(core) <= 100 and not core.startswith("0"):
-        return None
-    return f"{figure}%{marks}"
 
 
 def percent_context(row_texts: Sequence[str], label: str = "", target_text: str = "",
@@ -192,7 +76,7 @@ def ambiguous_percent(text: str, in_percent_context: bool) -> str:
     core = strip_footnote(text.strip())[0]
     if float(core) > 100:
         return f"not a percentage in a percentage row: {text!r}"
-    if _lost_percent().fullmatch(core) and "." in core:
+    if lost_percent_pattern().fullmatch(core) and "." in core:
         return f"a percent sign may have been read as digits: {text!r}"
     return ""
 
@@ -571,3 +455,36 @@ def repair_year_sequence(texts: Sequence[str], confidences: Sequence[float], qua
 def quarter_of(text: str) -> int | None:
     match = _QUARTER_CELL.match(text.strip())
     return int(match.group(2)) if match else None
+
+
+def repair_ocr_headers(doc: ExtractedDocument, max_rows: int = 6) -> None:
+    """The header cells of the document's OCR'd tables repaired where the header itself says what
+    they are (see repair_header), in place: before any reader reads a table."""
+    for table in doc.tables:
+        if table.engine.startswith(OCR_ENGINE):
+            repair_header(table, max_rows)
+
+
+def repair_header(table: Table, max_rows: int = 6) -> None:
+    """Header cells misread where the header itself says what they are: a quarter between two
+    others, then a financial year beside its neighbours under a known quarter."""
+    rows = range(min(max_rows, table.n_rows))
+    for r in rows:
+        cells = table.distinct_cells(r)
+        fixed = repair_quarter_sequence([c.text for c in cells], [c.confidence or 0.0 for c in cells])
+        _apply(cells, fixed)
+    quarter_at: dict[int, int] = {}
+    for r in rows:
+        for cell in table.distinct_cells(r):
+            if cell.col_span == 1 and (q := quarter_of(cell.text)):
+                quarter_at[cell.col] = q
+    for r in rows:
+        cells = table.distinct_cells(r)
+        quarters = [quarter_at.get(c.col) if c.col_span == 1 else None for c in cells]
+        _apply(cells, repair_year_sequence([c.text for c in cells], [c.confidence or 0.0 for c in cells], quarters))
+
+
+def _apply(cells: list[Cell], fixed: list[Repaired]) -> None:
+    for cell, (text, notes) in zip(cells, fixed, strict=True):
+        if notes:
+            cell.text, cell.repairs = text, [*cell.repairs, *notes]

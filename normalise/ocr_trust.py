@@ -26,9 +26,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from scorecards.extractors.misreads import repair_text
 from scorecards.extractors.model import Cell, ExtractedDocument, Table
 from scorecards.normalise.general import EMPTY, FIGURE, TEXT, cell_kind
-from scorecards.normalise.ocr_repair import OCR_MIN_CONFIDENCE, OCR_MIN_STATUS_CONFIDENCE
+from scorecards.normalise.ocr_repair import OCR_MIN_CONFIDENCE, OCR_MIN_STATUS_CONFIDENCE, quarter_of
 from scorecards.normalise.periods import financial_year
 from scorecards.normalise.records import NormalisedDocument, Observation, QuarantineRow
 from scorecards.normalise.vocab import squash, vocabulary
@@ -188,8 +189,6 @@ def label_doubt(cell: Cell, is_word: Callable[[str], bool]) -> str:
     dictionary word read unsurely is taken: Tesseract scores hyphenated words 0), with no stray
     signs; and a cell with no known word at all must have been read with some confidence.
     """
-    from scorecards.normalise.ocr_repair import repair_text
-
     if cell.confidence is None or not cell.text.strip():
         return ""
     text = " ".join(cell.text.split())
@@ -215,8 +214,6 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 def _step(text: str) -> tuple[str, int] | None:
     """A heading's place in a sequence of quarters, months or years (`Q3` -> ("q", 2), `Oct-18` ->
     ("m", 9), `2022/23` -> ("y", 2022))."""
-    from scorecards.normalise.ocr_repair import quarter_of
-
     if (q := quarter_of(text)) is not None:
         return "q", q - 1
     if (year := financial_year(text)) is not None:

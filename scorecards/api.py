@@ -113,7 +113,7 @@ def inspect(path: str | Path, **settings: Any) -> Inspection:
     """The regions found in a file and how each was read (layout, engine, quality, rows as printed),
     without loading anything: `.regions` is what `scorecards inspect --json` prints."""
     from scorecards.extractors.settings import check_settings
-    from scorecards.flows.pipeline import sha256_of
+    from scorecards.flows.discover import sha256_of
     from scorecards.normalise.inspect import inspect_file
 
     check_settings(settings)

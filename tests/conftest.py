@@ -29,7 +29,9 @@ def prefect_harness() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Generated grid reports in both styles and both formats, made once per test session."""
-    from samples.generate import random_report, write_docx, write_pdf
+    from samples.generate import random_report
+    from samples.pdf_render import write_pdf
+    from samples.word_render import write_docx
 
     folder = tmp_path_factory.mktemp("reports")
     made: dict[str, Path] = {}

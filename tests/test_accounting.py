@@ -16,8 +16,11 @@ from scorecards.expectations.suite import DOCUMENTS_SUITE_PATH, build_documents_
 from scorecards.expectations.validate import quarantine_failures
 from scorecards.extractors.model import Cell, ExtractedDocument, Table
 from scorecards.flows.cli import main
-from scorecards.flows.pipeline import DIRECT_STEPS, discover, extract_step, ingest_files, normalise_step, to_frames
+from scorecards.flows.discover import discover
+from scorecards.flows.pipeline import ingest_files
+from scorecards.flows.steps import DIRECT_STEPS, extract_step, normalise_step
 from scorecards.normalise.accounting import account, finish_accounting, is_figure_cell
+from scorecards.normalise.frames import to_frames
 from scorecards.normalise.records import Lineage, NormalisedDocument, Observation, QuarantineRow
 from scorecards.warehouse import open_warehouse
 

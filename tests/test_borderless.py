@@ -11,7 +11,8 @@ from scorecards.extractors.pdf import extract_pdf
 from scorecards.normalise.document import normalise_document
 from scorecards.normalise.inspect import rows_as_printed
 
-from samples.generate import random_report, write_pdf
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
 
 PROSE = (
     "The service has continued to see demand rise through the quarter, and the team has worked with "

@@ -10,11 +10,15 @@ from pathlib import Path
 
 import pytest
 from scorecards.flows.cli import main
-from scorecards.flows.pipeline import ingest_files, sha256_of
+from scorecards.flows.discover import sha256_of
+from scorecards.flows.pipeline import ingest_files
 from scorecards.warehouse import open_warehouse
 from scorecards.warehouse.corrections import CSV_COLUMNS
 
-from samples.generate import ReportModel, follow_up, random_report, write_pdf
+from samples.follow_up import follow_up
+from samples.generate import random_report
+from samples.model import ReportModel
+from samples.pdf_render import write_pdf
 
 
 def _report_with_doubtful_cells() -> ReportModel:

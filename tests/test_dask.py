@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from scorecards.flows import pipeline
+from scorecards.flows import pipeline, steps
 from scorecards.warehouse import EXPORT_VIEWS, open_warehouse
 
 pytestmark = pytest.mark.slow
@@ -107,7 +107,7 @@ def test_a_worker_that_dies_mid_file_fails_that_file_only(prefect_harness: None,
     folder = _folder(tmp_path)
     victim = folder / "contract_000.pdf"
 
-    def die(path: Path, sha256: str, settings: dict[str, Any] | None) -> pipeline.Prepared:
+    def die(path: Path, sha256: str, settings: dict[str, Any] | None) -> steps.Prepared:
         os._exit(3)  # the worker process goes, mid-file, as a segfault or the OOM killer would take it
 
     die_task = task(die, name="die", cache_policy=NO_CACHE)

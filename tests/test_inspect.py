@@ -14,7 +14,10 @@ from scorecards.flows.cli import main
 from scorecards.normalise.document import normalise_document
 from scorecards.normalise.inspect import describe, inspect_file, rows_as_printed
 
-from samples.generate import expected_observations, random_report, write_docx, write_pdf
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
+from samples.truth import expected_observations
+from samples.word_render import write_docx
 
 REGION_KEYS = {"region", "table", "continues", "page", "page_source", "bbox", "engine", "quality", "layout",
                "reason", "header_rows", "row_fragment", "rows"}

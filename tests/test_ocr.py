@@ -14,15 +14,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scorecards.extractors.misreads import repair_glyphs, repair_text
 from scorecards.extractors.model import Cell, ExtractedDocument
 from scorecards.normalise.ocr_repair import (
     percent_context,
     read_ocr_row,
-    repair_glyphs,
     repair_percent,
     repair_quarter_sequence,
     repair_split_phrase,
-    repair_text,
     repair_year_sequence,
     untrusted_periods,
 )
@@ -181,7 +180,8 @@ def _compare(got: list[Any], want: list[Any]) -> tuple[list[str], int]:
 def mixed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A two-page PDF: page 1 a text report, page 2 a scan (skewed 1.5 degrees, specks, one value cell
     blotted out) of another report; and the text PDF of the scanned report, for its figures."""
-    from samples.generate import random_report, write_pdf
+    from samples.generate import random_report
+    from samples.pdf_render import write_pdf
     from samples.scans import first_pages_joined
 
     folder = tmp_path_factory.mktemp("ocr")
@@ -259,7 +259,7 @@ def test_every_ocr_cell_keeps_its_confidence_raw_text_and_picture(mixed: dict[st
 
 
 def test_the_page_is_deskewed() -> None:
-    from scorecards.extractors.ocr import binarise, estimate_skew
+    from scorecards.extractors.scan_image import binarise, estimate_skew
 
     image = np.full((600, 900), 255, dtype=np.uint8)
     for y in range(100, 500, 40):
@@ -271,7 +271,8 @@ def test_the_page_is_deskewed() -> None:
 
 
 def test_a_scan_without_ruling_lines_is_read_from_the_alignment_of_its_text(tmp_path: Path) -> None:
-    from samples.generate import random_report, write_pdf
+    from samples.generate import random_report
+    from samples.pdf_render import write_pdf
 
     source = write_pdf(random_report(3, "improvement", n_measures=5), tmp_path / "borderless.pdf", ruled=False)
     scan = _image_pdf(_scan_image(source, 0, 150, -1.0, seed=9), tmp_path / "borderless_scan.pdf", 150)

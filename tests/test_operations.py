@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from scorecards.warehouse import open_warehouse
 
-from samples.generate import random_report, write_pdf
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
 
 pytestmark = pytest.mark.slow  # real servers, OCR, LibreOffice, a browser or a wheel build: see README
 

@@ -10,7 +10,8 @@ from scorecards.extractors.model import Table
 from scorecards.extractors.pdf import extract_pdf, score_table
 from scorecards.normalise.document import normalise_document
 
-from samples.generate import random_report, write_pdf
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
 
 
 def _rows(path: Path, camelot: str) -> tuple[list[str], list[tuple[str, str, str, float | None]]]:

@@ -19,7 +19,9 @@ from scorecards.warehouse.postgres_store import postgres_statements
 from scorecards.warehouse.review.site import build_site
 from scorecards.warehouse.store import SCHEMA, schema_statements
 
-from samples.generate import random_report, write_docx, write_pdf
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
+from samples.word_render import write_docx
 
 SAMPLES = Path(__file__).parents[1] / "samples" / "reports"
 # What differs between two loads of the same files: when they ran, and the runs' ids.

@@ -43,7 +43,9 @@ IMG = '"><img src=x onerror=alert(1)>'
 def _hostile_reports(folder: Path) -> list[Path]:
     """A generated grid report (PDF and Word) with a `<script>` cell and an `"><img onerror>` cell: both
     are quarantined, so the site has quarantined figures with a crop (PDF) and with the table around (Word)."""
-    from samples.generate import random_report, write_docx, write_pdf
+    from samples.generate import random_report
+    from samples.pdf_render import write_pdf
+    from samples.word_render import write_docx
 
     model = random_report(7, "contract", n_measures=6)
     model.measures[0].values[1] = SCRIPT

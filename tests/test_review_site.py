@@ -18,7 +18,8 @@ from scorecards.flows.cli import main
 from scorecards.warehouse import open_warehouse
 from scorecards.warehouse.review import build_site, safe_name
 from scorecards.warehouse.review.chart import Band, Point, series_chart
-from scorecards.warehouse.review.site import build_grid, context_grid, pack
+from scorecards.warehouse.review.grids import build_grid, context_grid
+from scorecards.warehouse.review.paging import pack
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -27,7 +28,9 @@ IMG = '"><img src=x onerror=alert(1)>'
 def hostile_reports(folder: Path) -> list[Path]:
     """One generated grid report as PDF and Word with a `<script>` cell and an `"><img onerror>` cell:
     neither parses as a figure, so both land in quarantine with their raw text."""
-    from samples.generate import random_report, write_docx, write_pdf
+    from samples.generate import random_report
+    from samples.pdf_render import write_pdf
+    from samples.word_render import write_docx
 
     model = random_report(7, "contract", n_measures=6)
     model.measures[0].values[1] = SCRIPT

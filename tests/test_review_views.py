@@ -10,7 +10,10 @@ from scorecards.flows.cli import main
 from scorecards.flows.pipeline import ingest_files
 from scorecards.warehouse import EXPORT_VIEWS, open_warehouse
 
-from samples.generate import _number, _position, _value_of, follow_up, random_report, write_pdf
+from samples.cells import _number, _position, _value_of
+from samples.follow_up import follow_up
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
 
 BUNDLED = Path(__file__).resolve().parents[1] / "samples" / "reports"
 NEW_VIEW_COLUMNS = {

@@ -20,7 +20,9 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from samples import scans
-from samples.generate import BENCHMARK_FIELDS, FULL_OBSERVATION_FIELDS, MEASURE_FIELDS, random_report, write_pdf
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
+from samples.truth import BENCHMARK_FIELDS, FULL_OBSERVATION_FIELDS, MEASURE_FIELDS
 
 pytestmark = pytest.mark.slow  # real servers, OCR, LibreOffice, a browser or a wheel build: see README
 

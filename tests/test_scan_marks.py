@@ -8,9 +8,11 @@ import cv2
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scorecards.extractors.model import Cell, ExtractedDocument, Table, TextLine
-from scorecards.extractors.ocr import Scan, band_rects, dark_fill, faint_words_dropped, flatten, unfill
-from scorecards.extractors.tesseract import Word
+from scorecards.extractors.model import Cell, ExtractedDocument, Table, TextLine, Word
+from scorecards.extractors.scan_cells import faint_words_dropped
+from scorecards.extractors.scan_image import dark_fill, flatten, unfill
+from scorecards.extractors.scan_layout import band_rects
+from scorecards.extractors.scan_rules import Scan
 from scorecards.normalise.ocr_trust import repair_word
 from scorecards.normalise.rows import document_rows
 from scorecards.normalise.vocab import is_known_word

@@ -271,7 +271,7 @@ def test_every_figure_of_a_scan_is_right_or_in_quarantine(scans: dict[str, Any],
     ("% ofchildren in care", "% of children in care"),  # the space between two words not read
 ])
 def test_context_free_ocr_repairs_of_shapes_any_report_prints(read: str, meant: str) -> None:
-    from scorecards.normalise.ocr_repair import repair_text
+    from scorecards.extractors.misreads import repair_text
 
     text, notes = repair_text(read)
     assert text == meant and notes
@@ -280,6 +280,6 @@ def test_context_free_ocr_repairs_of_shapes_any_report_prints(read: str, meant: 
 @pytest.mark.parametrize("printed", ["12.5%", "1,234", "e.g. this", "Smith,Jones", "Southdale services",
                                      "Birds of Prey. Summer", "First list"])
 def test_context_free_ocr_repairs_leave_ordinary_print_alone(printed: str) -> None:
-    from scorecards.normalise.ocr_repair import repair_text
+    from scorecards.extractors.misreads import repair_text
 
     assert repair_text(printed) == (printed, [])

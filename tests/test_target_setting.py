@@ -11,15 +11,11 @@ from scorecards.extractors import extract
 from scorecards.normalise.document import normalise_document
 from scorecards.normalise.records import NormalisedDocument
 
-from samples.generate import (
-    ReportModel,
-    expected_benchmarks,
-    expected_measures,
-    expected_observations,
-    random_report,
-    write_docx,
-    write_pdf,
-)
+from samples.generate import random_report
+from samples.model import ReportModel
+from samples.pdf_render import write_pdf
+from samples.truth import expected_benchmarks, expected_measures, expected_observations
+from samples.word_render import write_docx
 
 
 def _norm(text: object) -> str:

@@ -22,6 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
+from scorecards.extractors.misreads import lost_percent
 from scorecards.extractors.text_layer import (
     LAYER_DEFAULTS,
     LayerVerdict,
@@ -36,7 +37,6 @@ from scorecards.extractors.text_layer import (
     split_words,
     vocabulary_words,
 )
-from scorecards.normalise.ocr_repair import lost_percent
 from scorecards.normalise.vocab import vocabulary
 
 WIDTH, HEIGHT = A4

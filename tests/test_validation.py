@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 from scorecards.expectations.suite import SUITE_PATH, build_suite, load_suite
 from scorecards.expectations.validate import quarantine_failures
-from scorecards.flows.pipeline import extract_step, normalise_step, to_frames
+from scorecards.flows.steps import extract_step, normalise_step
+from scorecards.normalise.frames import to_frames
 
 
 def test_the_committed_suite_is_the_one_the_code_builds() -> None:

@@ -12,7 +12,8 @@ import pytest
 from scorecards.flows.pipeline import ingest_files
 from scorecards.warehouse import EXPORT_VIEWS, open_warehouse
 
-from samples.generate import random_report, write_pdf
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
 
 CONTRACT_COLUMNS = {
     "observations": [

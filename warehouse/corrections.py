@@ -1,4 +1,4 @@
-"""Reviewers' corrections that last: the decision record, its CSV form, and how one becomes a row.
+"""Reviewers' corrections that last: the decision record and its CSV form.
 
 A correction is keyed by the document's content hash and the cell's place (table, row, column, and
 the breakdown when a cell gives several figures), so the same bytes loaded again, into this
@@ -11,13 +11,15 @@ Actions:
 - correct: a quarantined figure (or an observation) takes a new value and/or status;
 - reject: the row leaves observations / quarantine; the `corrections` view still shows it.
 
-The functions here are pure (rows in, rows out); the store does the SQL.
+The rows a decision makes are normalise.corrections' work: the caller hands its `corrected_row` to
+the warehouse as the `Corrector`, so that the warehouse reads and stores and never reads a cell itself.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -148,81 +150,6 @@ def record_in_csv(path: Path, correction: Correction) -> None:
     write_csv(path, [c for c in existing if c.correction_id != correction.correction_id] + [correction])
 
 
-# ---------------------------------------------------------------------------------------------
-# From a decision and the rows it points at to the rows it produces
-# ---------------------------------------------------------------------------------------------
-
-
-def parsed_figure(raw_text: str, breakdown: str) -> dict[str, Any] | None:
-    """The figure the cell text states for this breakdown, as the grid reader would read it; None if none."""
-    from scorecards.normalise.cells import ParseError, parse_value_cell
-
-    try:
-        parts = parse_value_cell(raw_text or "")
-    except ParseError:
-        return None
-    matching = [p for p in parts if p.breakdown == breakdown] or (parts if len(parts) == 1 else [])
-    if len(matching) != 1:
-        return None
-    value = matching[0].value
-    return {"value": value.value, "unit": value.unit, "numerator": value.numerator,
-            "denominator": value.denominator, "status": value.status or "", "reported_rag": value.reported_rag,
-            "footnote": value.footnote}
-
-
-def observation_from_quarantine(
-    correction: Correction, row: dict[str, Any], context: dict[str, Any]
-) -> dict[str, Any] | str:
-    """The observation row an accept or correct makes of a quarantined row, or why it cannot.
-
-    `context` gives what the quarantine row does not carry: organisation, the period the column
-    stands for (period_type, period_start, period_end), the row's unit, measure_id, section.
-    """
-    figure = parsed_figure(row.get("raw_text") or "", row.get("breakdown") or "")
-    if correction.action == "accept" and figure is None:
-        return (f"nothing to accept: {row.get('raw_text')!r} does not read as a figure; "
-                "record a correct with a value or status instead")
-    figure = figure or {"value": None, "unit": "", "numerator": None, "denominator": None, "status": "",
-                        "reported_rag": "", "footnote": ""}
-    if correction.action == "correct":
-        _apply_decision(correction, figure)
-    reported = figure["status"] == "reported"
-    if reported and figure["value"] is None:
-        return f"{row.get('raw_text')!r} gives no figure to report; record a correct with a value"
-    keep = ("source_file", "source_sha256", "measure_label", "breakdown", "period_label", "raw_text", "page",
-            "table_index", "row_index", "col_index", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom", "engine")
-    return {
-        **{k: row.get(k) for k in keep},
-        "breakdown": row.get("breakdown") or "",
-        "organisation": context.get("organisation") or "",
-        "measure_id": context.get("measure_id"),
-        "period_type": context.get("period_type") or "",
-        "period_start": context.get("period_start"),
-        "period_end": context.get("period_end"),
-        "value": figure["value"],
-        "unit": (figure["unit"] or context.get("unit") or "count") if reported else "",
-        "numerator": figure["numerator"], "denominator": figure["denominator"],
-        "status": figure["status"], "reported_rag": figure["reported_rag"],
-        "section": context.get("section") or "", "footnote": figure["footnote"], "repairs": "",
-        "correction_id": correction.correction_id,
-    }
-
-
-def _apply_decision(correction: Correction, figure: dict[str, Any]) -> None:
-    """A `correct` decision on a figure's fields: its new status and/or value; no figure unless reported."""
-    if correction.new_status:
-        figure["status"] = correction.new_status
-    if correction.new_value is not None:
-        figure["value"], figure["status"] = correction.new_value, "reported"
-    if figure["status"] != "reported":
-        figure["value"] = figure["numerator"] = figure["denominator"] = None
-
-
-def observation_corrected(correction: Correction, row: dict[str, Any]) -> dict[str, Any]:
-    """An observation with the reviewer's new value and/or status."""
-    out = {k: v for k, v in row.items() if k not in ("corrected",)}
-    _apply_decision(correction, out)
-    if out["status"] != "reported":
-        out["unit"] = ""
-    out["correction_id"] = correction.correction_id
-    return out
+# The decision, where the row it points at is held ("quarantine" or "observation"), that row, and what the
+# warehouse read beside it -> the observation row the decision makes, or why it makes none.
+Corrector = Callable[[Correction, str, dict[str, Any], dict[str, Any]], dict[str, Any] | str]

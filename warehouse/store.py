@@ -1,6 +1,9 @@
 """The warehouse, whatever database holds it: lineage tables and the contract views, loaded one
 document per transaction, with the reviewers' corrections applied in the same transaction.
 
+It reads and stores only: the rows a correction makes come from the `Corrector` its caller hands in
+(normalise.corrections.corrected_row), given the rows read here.
+
 The SQL here and in schema.sql is the subset DuckDB and PostgreSQL share, with `?` placeholders; the
 backends (duckdb_store.py, postgres_store.py) supply the few things that differ: connecting, bulk
 inserts, reading a view as Arrow, and the catalogue.
@@ -21,8 +24,7 @@ from scorecards.warehouse.corrections import (
     ORPHANED,
     PENDING,
     Correction,
-    observation_corrected,
-    observation_from_quarantine,
+    Corrector,
 )
 
 log = logging.getLogger("scorecards")
@@ -150,11 +152,12 @@ class Warehouse:
              interrupted, run_id, totals.get("corrections applied"), totals.get("corrections orphaned")],
         )
 
-    def replace_document(self, source_file: str, frames: dict[str, pd.DataFrame]) -> None:
+    def replace_document(self, source_file: str, frames: dict[str, pd.DataFrame], *, corrector: Corrector) -> None:
         """Swap a document's rows for new ones in one transaction: readers see old or new, never half.
 
-        The reviewers' corrections for this file are applied in the same transaction, so a reader
-        never sees a corrected figure back in quarantine, not even for a moment.
+        The reviewers' corrections for this file are applied in the same transaction (`corrector`
+        makes their rows), so a reader never sees a corrected figure back in quarantine, not even for
+        a moment.
         """
         def work() -> None:
             self._lock(f"document:{source_file}")
@@ -177,7 +180,7 @@ class Warehouse:
                     frame = frame.assign(loaded_at=datetime.now())
                 self._insert(table, frame)
             if seen:
-                self._apply_corrections(source_file)
+                self._apply_corrections(source_file, corrector)
 
         self._in_transaction(work)
 
@@ -202,7 +205,7 @@ class Warehouse:
         if not rows.empty:
             self._insert("correction_facts", rows)
 
-    def sync_corrections(self, corrections: list[Correction]) -> list[str]:
+    def sync_corrections(self, corrections: list[Correction], *, corrector: Corrector) -> list[str]:
         """Make the warehouse's decisions exactly these (the CSV is the record), then apply them all.
 
         Returns the ids of decisions the warehouse had that the CSV no longer has (their effect is undone).
@@ -213,29 +216,29 @@ class Warehouse:
             dropped = sorted(known - {c.correction_id for c in corrections})
             self.con.execute("DELETE FROM correction_facts")
             self._store_decisions(corrections)
-            self._apply_corrections(None)
+            self._apply_corrections(None, corrector)
             return dropped
 
         dropped: list[str] = self._in_transaction(work)
         return dropped
 
-    def record_correction(self, correction: Correction) -> dict[str, Any]:
+    def record_correction(self, correction: Correction, *, corrector: Corrector) -> dict[str, Any]:
         """Store one decision (replacing an earlier one for the same cell) and apply it; returns its state."""
         def work() -> None:
             self._lock("decisions")
             self.con.execute("DELETE FROM correction_facts WHERE correction_id = ?", [correction.correction_id])
             self._store_decisions([correction])
-            self._apply_corrections(correction.source_file)
+            self._apply_corrections(correction.source_file, corrector)
 
         self._in_transaction(work)
         found = self.query("SELECT * FROM corrections WHERE correction_id = ?", [correction.correction_id])
         return found.iloc[0].to_dict()
 
-    def apply_corrections(self, source_file: str | None = None) -> pd.DataFrame:
+    def apply_corrections(self, source_file: str | None = None, *, corrector: Corrector) -> pd.DataFrame:
         """Re-apply the stored decisions (of one file, or all); returns the `corrections` view rows concerned."""
         def work() -> None:
             self._lock("decisions")
-            self._apply_corrections(source_file)
+            self._apply_corrections(source_file, corrector)
 
         self._in_transaction(work)
         where, params = ("WHERE source_file = ?", [source_file]) if source_file else ("", [])
@@ -246,7 +249,7 @@ class Warehouse:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def _apply_corrections(self, source_file: str | None) -> None:
+    def _apply_corrections(self, source_file: str | None, corrector: Corrector) -> None:
         """Work out each decision's state and rebuild the rows corrections produce (inside a transaction).
 
         Nothing loaded is changed: the views hide what an applied correction moves or rejects and add
@@ -262,7 +265,8 @@ class Warehouse:
         for decision in decisions:
             correction = Correction(**{k: decision[k] for k in CORRECTION_COLUMNS if k != "new_value"},
                                     new_value=decision["new_value"])
-            state, reason, target, old_value, rows = self._resolve(correction, loaded.get(correction.source_file))
+            state, reason, target, old_value, rows = self._resolve(
+                correction, loaded.get(correction.source_file), corrector)
             produced += rows
             self.con.execute(
                 "UPDATE correction_facts SET state = ?, state_reason = ?, target = ?, "
@@ -274,11 +278,11 @@ class Warehouse:
             # Only the columns corrected_facts has: a column added to observation_facts later must not
             # make every load fail here.
             columns = self.columns("corrected_facts")
-            frame = _with_rag(self, pd.DataFrame(produced))
+            frame = pd.DataFrame(produced)
             self._insert("corrected_facts", frame[[c for c in frame.columns if c in columns]])
 
     def _resolve(
-        self, c: Correction, loaded_sha: str | None
+        self, c: Correction, loaded_sha: str | None, corrector: Corrector
     ) -> tuple[str, str, str, str, list[dict[str, Any]]]:
         """(state, reason, target table, old value as read, rows produced) for one decision."""
         if loaded_sha is None:
@@ -297,7 +301,7 @@ class Warehouse:
                         "would be ambiguous", "", old, [])
             made = []
             for row in held:
-                obs = observation_from_quarantine(c, row, self._context(row))
+                obs = corrector(c, "quarantine", row, self._beside(row, "quarantine"))
                 if isinstance(obs, str):
                     return ORPHANED, obs, "", old, []
                 made.append(obs)
@@ -311,7 +315,10 @@ class Warehouse:
                 return APPLIED, f"rejected {len(seen)} observation(s)", "observation", old, []
             if len(seen) > 1:
                 return ORPHANED, f"{len(seen)} figures at this cell and breakdown; ambiguous", "", old, []
-            return APPLIED, "corrected an observation", "observation", old, [observation_corrected(c, seen[0])]
+            made = corrector(c, "observation", seen[0], self._beside(seen[0], "observation"))
+            if isinstance(made, str):
+                return ORPHANED, made, "", old, []
+            return APPLIED, "corrected an observation", "observation", old, [made]
         return ORPHANED, self._missing_cell_reason(c), "", "", []
 
     def _missing_cell_reason(self, c: Correction) -> str:
@@ -329,45 +336,49 @@ class Warehouse:
             return f"no figure with breakdown {c.breakdown!r} at {where}; the cell gives {names}"
         return f"no figure at {where} of {c.source_file} any more"
 
-    def _context(self, row: dict[str, Any]) -> dict[str, Any]:
-        """What a quarantined row lacks to become an observation, from the rows read beside it."""
+    def _beside(self, row: dict[str, Any], held_in: str) -> dict[str, Any]:
+        """What the warehouse holds beside a row that a correction's new row is made with (the keys of
+        normalise.corrections.corrected_row's `beside`): for a quarantined row, its document's
+        organisation, its column's period and its row's measure id, section and unit, where an
+        observation gives them; for any row, its measure's target and its bands."""
         # fetchall, never fetchone: DuckDB 2 refuses further work on a connection with a half-read result.
-        doc = _first(self.con.execute("SELECT organisation FROM document_facts WHERE source_file = ?",
-                                      [row["source_file"]]).fetchall())
-        column = _first(self.con.execute(
-            "SELECT period_type, period_start, period_end FROM observation_facts WHERE source_file = ?"
-            " AND table_index = ? AND col_index = ? AND period_label = ? LIMIT 1",
-            [row["source_file"], row["table_index"], row["col_index"], row["period_label"] or ""],
+        beside: dict[str, Any] = {}
+        if held_in == "quarantine":
+            doc = _first(self.con.execute("SELECT organisation FROM document_facts WHERE source_file = ?",
+                                          [row["source_file"]]).fetchall())
+            column = _first(self.con.execute(
+                "SELECT period_type, period_start, period_end FROM observation_facts WHERE source_file = ?"
+                " AND table_index = ? AND col_index = ? AND period_label = ? LIMIT 1",
+                [row["source_file"], row["table_index"], row["col_index"], row["period_label"] or ""],
+            ).fetchall())
+            same_row = _first(self.con.execute(
+                "SELECT measure_id, section, (SELECT max(unit) FROM observation_facts WHERE source_file = ?"
+                " AND table_index = ? AND row_index = ? AND unit <> '') FROM observation_facts"
+                " WHERE source_file = ? AND table_index = ? AND row_index = ? LIMIT 1",
+                [row["source_file"], row["table_index"], row["row_index"]] * 2,
+            ).fetchall())
+            beside["organisation"] = doc[0] if doc else ""
+            if column:
+                beside |= dict(zip(("period_type", "period_start", "period_end"), column, strict=True))
+            if same_row:
+                beside |= dict(zip(("measure_id", "section", "unit"), same_row, strict=True))
+        beside["measure"] = _first(self.con.execute(
+            "SELECT target_value, tolerance_low, tolerance_high, polarity FROM measure_facts"
+            " WHERE source_file = ? AND table_index = ? AND measure_label = ? LIMIT 1",
+            [row["source_file"], row["table_index"], row["measure_label"]],
         ).fetchall())
-        same_row = _first(self.con.execute(
-            "SELECT measure_id, section, (SELECT max(unit) FROM observation_facts WHERE source_file = ?"
-            " AND table_index = ? AND row_index = ? AND unit <> '') FROM observation_facts"
-            " WHERE source_file = ? AND table_index = ? AND row_index = ? LIMIT 1",
-            [row["source_file"], row["table_index"], row["row_index"]] * 2,
-        ).fetchall())
-        context: dict[str, Any] = {"organisation": doc[0] if doc else ""}
-        if column:
-            context |= dict(zip(("period_type", "period_start", "period_end"), column, strict=True))
-        else:  # no figure under this header was read: the period from its label, as the reader would
-            from scorecards.normalise.periods import parse_period
-
-            period = parse_period(row.get("period_label") or "")
-            if period is not None:
-                context |= {"period_type": period.type, "period_start": period.start, "period_end": period.end}
-        if same_row:
-            context |= dict(zip(("measure_id", "section", "unit"), same_row, strict=True))
-        if not context.get("unit") and row.get("measure_label"):
-            from scorecards.normalise.values import unit_from_label
-
-            context["unit"] = unit_from_label(row["measure_label"])
-        return context
+        beside["bands"] = self.con.execute(
+            "SELECT band, lower, upper, lower_inclusive, upper_inclusive FROM band_facts"
+            " WHERE source_file = ? AND measure_label = ?", [row["source_file"], row["measure_label"]]).fetchall()
+        return beside
 
     def new_correction(
         self, source_file: str, row_index: int, col_index: int, action: str, table_index: int | None = None,
         breakdown: str | None = None, new_value: float | None = None, new_status: str = "", who: str = "",
-        why: str = "",
+        why: str = "", *, corrector: Corrector,
     ) -> Correction:
-        """A decision about a loaded cell, checked against what is loaded; ValueError says what is wrong.
+        """A decision about a loaded cell, checked against what is loaded (`corrector` says whether it
+        makes a row); ValueError says what is wrong.
 
         The table and the breakdown may be left out when only one fits the cell.
         """
@@ -398,7 +409,7 @@ class Warehouse:
                                 new_value=new_value, new_status=new_status, who=who, why=why)
         if problems := correction.problems():
             raise ValueError("; ".join(problems))
-        state, reason, _, old_value, _ = self._resolve(correction, sha)
+        state, reason, _, old_value, _ = self._resolve(correction, sha, corrector)
         if state != APPLIED:
             raise ValueError(reason)
         correction.old_value = old_value
@@ -484,27 +495,6 @@ class Warehouse:
         )
         return {"documents": documents, "failures": failures, "quarantine": quarantine, "last runs": runs,
                 "validations (last runs)": validations, "corrections": corrections}
-
-
-def _with_rag(wh: Warehouse, rows: pd.DataFrame) -> pd.DataFrame:
-    """Corrected figures get their RAG recomputed like loaded ones (the new value may change it)."""
-    from scorecards.normalise.rag import rag_fields
-    from scorecards.normalise.targets import Band
-
-    out = []
-    for row in rows.to_dict("records"):
-        measure = _first(wh.con.execute(
-            "SELECT target_value, tolerance_low, tolerance_high, polarity FROM measure_facts"
-            " WHERE source_file = ? AND table_index = ? AND measure_label = ? LIMIT 1",
-            [row["source_file"], row["table_index"], row["measure_label"]],
-        ).fetchall()) or (None, None, None, "")
-        bands = [Band(*b) for b in wh.con.execute(
-            "SELECT band, lower, upper, lower_inclusive, upper_inclusive FROM band_facts"
-            " WHERE source_file = ? AND measure_label = ?", [row["source_file"], row["measure_label"]]).fetchall()]
-        value = row["value"] if row["status"] == "reported" else None
-        out.append({**row, **rag_fields(value, row.get("reported_rag") or "", row.get("rag_position") or "", bands,
-                                        measure[0], measure[1], measure[2], measure[3] or "")})
-    return pd.DataFrame(out)
 
 
 def _first(rows: list[Any]) -> Any:
