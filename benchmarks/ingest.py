@@ -421,6 +421,22 @@ def phase_mixed_ingest(spec: Result) -> Result:
             "peak_mib": peak}
 
 
+def phase_mixed_steady(spec: Result) -> Result:
+    """scorecards at its steady state on the mixed folder's PDFs: after a warm-up file (imports, the
+    Great Expectations context), one ingest_files call over every PDF, workers=1, into a new warehouse:
+    the rate a backfill runs at once started, in one process, beside bare pdfplumber's in its own."""
+    from scorecards.flows.pipeline import ingest_files
+
+    ingest_files([Path(spec["mixed_warmup"])], spec["mixed_warmup_warehouse"] + ".steady", progress=False)
+    pdfs = [Path(e["path"]) for e in spec["mixed"] if e["path"].endswith(".pdf")]
+    t0 = time.perf_counter()
+    summary = ingest_files(pdfs, spec["mixed_warehouse"] + ".steady", workers=1, progress=False)
+    seconds = time.perf_counter() - t0
+    return {"files": summary.totals["files"], "pages": summary.totals["pages"], "seconds": seconds,
+            "observations": summary.totals["observations"], "failed": summary.totals["failed"],
+            "peak_mib": peak_mib()}
+
+
 # ---------------------------------------------------------------------------------------------
 # Profile: where an ingest spends its time, stage by stage (cProfile)
 # ---------------------------------------------------------------------------------------------
@@ -555,7 +571,8 @@ def phase_profile(spec: Result) -> Result:
 PHASES: dict[str, Callable[[Result], Result]] = {
     "bare": phase_bare, "ingest": phase_ingest, "reingest": phase_reingest, "cli": phase_cli,
     "backfill1": phase_backfill1, "backfill2": phase_backfill2, "noop_fill": phase_noop_fill, "noop": phase_noop,
-    "mixed_bare": phase_mixed_bare, "mixed_ingest": phase_mixed_ingest, "profile": phase_profile,
+    "mixed_bare": phase_mixed_bare, "mixed_ingest": phase_mixed_ingest, "mixed_steady": phase_mixed_steady,
+    "profile": phase_profile,
 }
 
 
@@ -762,6 +779,15 @@ def print_mixed(results: Result, rows: list[Result]) -> None:
           f"bare pdfplumber {bare['peak_mib']:.1f} MiB")
     if ingest["failures"]:
         print(f"FAILED mixed files ({len(ingest['failures'])}):", *ingest["failures"], sep="\n  ")
+    steady = results.get("mixed_steady")
+    if steady:
+        pages = sum(g.get("pages", 0) for g in bare["groups"].values())
+        seconds = sum(g.get("seconds", 0.0) for g in bare["groups"].values())
+        mine, floor = rate(steady["pages"], steady["seconds"]), rate(pages, seconds)
+        print(f"steady state (one ingest_files call over all {steady['files']} PDFs, {steady['pages']} pages, "
+              f"workers=1, after a warm-up file): scorecards {fmt(mine, 1)} pages/s against bare pdfplumber "
+              f"{fmt(floor, 1)} pages/s: ratio {fmt(mine / floor if mine and floor else None)}; "
+              f"peak {steady['peak_mib']:.0f} MiB (scorecards process) against {bare['peak_mib']:.0f} MiB")
 
 
 def profile_rows(profile: Result) -> list[Result]:
@@ -961,7 +987,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.mixed > 0:
             mixed_spec, made["mixed_generate_s"] = prepare_mixed(work, args)
             spec.update(mixed_spec)
-            names += [] if args.profile_only else ["mixed_bare", "mixed_ingest"]
+            names += [] if args.profile_only else ["mixed_bare", "mixed_ingest", "mixed_steady"]
         if not args.mixed_only:
             # The mixed folder has every layout; without it, the grid reports' PDFs and Word files.
             spec["profile_files"] = ([e["path"] for e in spec["mixed"]] if "mixed" in spec

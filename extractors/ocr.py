@@ -29,8 +29,9 @@ import numpy as np
 from scorecards.extractors.geometry import fill_text, grid_from_rects, lines_with_boxes, lines_with_segments
 from scorecards.extractors.misreads import repair_text
 from scorecards.extractors.model import OCR_ENGINE, BBox, ExtractionError, Table, TextLine, Word
+from scorecards.extractors.render import page_image
 from scorecards.extractors.scan_cells import annotate, cells_of, inked_cells, reread, words_by_cell
-from scorecards.extractors.scan_image import binarise, render_page
+from scorecards.extractors.scan_image import binarise
 from scorecards.extractors.scan_layout import aligned_rects, as_chars
 from scorecards.extractors.scan_rules import Scan, prepare, ruled_rects, table_regions, text_size
 from scorecards.extractors.tesseract import font_size, read_image
@@ -212,7 +213,7 @@ def read_pdf_page(pdf_path: Path, page_number: int, page_width: float,
     settings = settings or {}
     cfg = ocr_settings(settings)
     name = f"{pdf_path.name}: page {page_number}"
-    gray = render_page(pdf_path, page_number, cfg["dpi"])
+    gray = page_image(pdf_path, page_number, cfg["dpi"] / 72, grayscale=True)
     dpi = gray.shape[1] / page_width * 72 if page_width else cfg["dpi"]
     return read_image_page(gray, dpi, page_number, settings, name)
 
@@ -373,7 +374,7 @@ def ocr_regions(pdf_path: Path, pictures: dict[int, tuple[tuple[float, float] | 
     out: dict[int, list[PageReading]] = {}
     for number, (size, boxes) in sorted(pictures.items()):
         name = f"{pdf_path.name}: page {number}"
-        gray = render_page(pdf_path, number, cfg["dpi"])
+        gray = page_image(pdf_path, number, cfg["dpi"] / 72, grayscale=True)
         scale = gray.shape[1] / size[0] if size and size[0] else cfg["dpi"] / 72
         for box in boxes:
             x0, y0 = max(0, int(box[0] * scale)), max(0, int(box[1] * scale))

@@ -9,10 +9,6 @@ ruling lines are made of. Sizes are given in points and scaled by `scale` (pixel
 """
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-from typing import Any
-
 import cv2
 import numpy as np
 
@@ -20,29 +16,6 @@ import numpy as np
 _FILL_DARK = 0.5
 _FILL_EDGE = 0.55
 _FILL_LIGHT = 0.6
-
-
-_PDFIUM = threading.Lock()  # pdfium is not thread-safe: one rendering at a time in a process
-
-
-def render_page(pdf_path: Path, page_number: int, dpi: int) -> np.ndarray:
-    """The page as a grayscale image at dpi (pypdfium2 reads the file; it is not changed)."""
-    import pypdfium2 as pdfium
-
-    with _PDFIUM:
-        return _render(pdfium, pdf_path, page_number, dpi)
-
-
-def _render(pdfium: Any, pdf_path: Path, page_number: int, dpi: int) -> np.ndarray:
-    doc = pdfium.PdfDocument(str(pdf_path))
-    try:
-        page = doc[page_number - 1]
-        bitmap = page.render(scale=dpi / 72, grayscale=True)
-        image = bitmap.to_numpy().copy()
-        page.close()
-    finally:
-        doc.close()
-    return image.reshape(image.shape[0], image.shape[1]) if image.ndim == 3 else image
 
 
 def odd_size(n: float) -> int:

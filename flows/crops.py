@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Hashable
 from pathlib import Path
 
 import pandas as pd
+from scorecards.extractors.render import BBox, cell_pictures
 
 CROP_SCALE = 2.0  # pixels per PDF point: small text stays legible in a review page
 CROP_MARGIN = 4.0  # points around the cell, so its ruling lines show
@@ -32,26 +34,13 @@ def add_crops(frames: dict[str, pd.DataFrame], path: Path, kind: str) -> float:
     wanted = quarantine["crop_png"].isna() & quarantine["bbox_x0"].notna() & quarantine["page"].notna()
     if not wanted.any():
         return 0.0
-    import cv2
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
+    cells: dict[int, list[tuple[Hashable, BBox]]] = {}
+    for index, row in quarantine[wanted].iterrows():
+        bbox = (row["bbox_x0"], row["bbox_top"], row["bbox_x1"], row["bbox_bottom"])
+        cells.setdefault(int(row["page"]), []).append((index, bbox))
     try:
-        for page_number, rows in quarantine[wanted].groupby("page"):
-            page = pdf[int(page_number) - 1]
-            image = page.render(scale=CROP_SCALE).to_numpy()  # BGR(A), as cv2 writes it
-            page.close()
-            height, width = image.shape[:2]
-            for index, row in rows.iterrows():
-                x0, top = (max(0, int((row[k] - CROP_MARGIN) * CROP_SCALE)) for k in ("bbox_x0", "bbox_top"))
-                x1 = min(width, int((row["bbox_x1"] + CROP_MARGIN) * CROP_SCALE) + 1)
-                bottom = min(height, int((row["bbox_bottom"] + CROP_MARGIN) * CROP_SCALE) + 1)
-                if x1 <= x0 or bottom <= top:
-                    continue
-                ok, png = cv2.imencode(".png", image[top:bottom, x0:x1])
-                quarantine.at[index, "crop_png"] = png.tobytes() if ok else None
+        for index, picture in cell_pictures(path, cells, CROP_SCALE, CROP_MARGIN).items():
+            quarantine.at[index, "crop_png"] = picture
     except Exception as exc:  # a picture is a help for the reviewer, never a reason to lose the file's rows
         log.warning("%s: could not render quarantined cells' pictures (%s)", path.name, exc)
-    finally:
-        pdf.close()
     return time.perf_counter() - started

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from scorecards.extractors.render import crop, open_pdfium, png, render
 
 
 class Crops:
@@ -14,11 +18,14 @@ class Crops:
     loaded before crops were stored, a PDF whose file is still where it was read is rendered here."""
 
     SCALE = 2.0  # 144 dpi: small print stays legible
+    MARGIN = 3.0  # points around the cell, so its ruling lines show
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.written: set[str] = set()
         self._pdfs: dict[str, Any] = {}
+        self._pages: dict[tuple[str, int], np.ndarray] = {}
+        self._stack = contextlib.ExitStack()
 
     def save(self, png: bytes) -> str:
         name = hashlib.sha256(png).hexdigest()[:20] + ".png"
@@ -35,26 +42,16 @@ class Crops:
         if path.suffix.lower() != ".pdf" or not path.is_file():
             return None
         try:
-            import io
-
-            import pypdfium2 as pdfium
-
-            if source_path not in self._pdfs:
-                self._pdfs[source_path] = pdfium.PdfDocument(str(path))
-            pdf_page = self._pdfs[source_path][int(page) - 1]
-            x0, top, x1, bottom = (float(v) for v in bbox)
-            _, height = pdf_page.get_size()
-            pad = 3.0
-            # pdfium crops in points from each edge, with the origin bottom-left.
-            crop = (max(0.0, x0 - pad), max(0.0, height - bottom - pad),
-                    max(0.0, pdf_page.get_width() - x1 - pad), max(0.0, top - pad))
-            image = pdf_page.render(scale=self.SCALE, crop=crop).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG")
-            return buffer.getvalue()
+            key = (source_path, int(page))
+            if key not in self._pages:
+                if source_path not in self._pdfs:
+                    self._pdfs[source_path] = self._stack.enter_context(open_pdfium(path))
+                self._pages.clear()  # rows come sorted by file and page: one page image held at a time
+                self._pages[key] = render(self._pdfs[source_path], int(page), self.SCALE)
+            part = crop(self._pages[key], tuple(float(v) for v in bbox), self.SCALE, self.MARGIN)  # type: ignore[arg-type]
+            return png(part) if part is not None else None
         except Exception:  # a moved, changed or odd file: the row is shown without a picture
             return None
 
     def close(self) -> None:
-        for pdf in self._pdfs.values():
-            pdf.close()
+        self._stack.close()
