@@ -423,18 +423,22 @@ def phase_mixed_ingest(spec: Result) -> Result:
 
 def phase_mixed_steady(spec: Result) -> Result:
     """scorecards at its steady state on the mixed folder's PDFs: after a warm-up file (imports, the
-    Great Expectations context), one ingest_files call over every PDF, workers=1, into a new warehouse:
-    the rate a backfill runs at once started, in one process, beside bare pdfplumber's in its own."""
+    Great Expectations context), one ingest_files call over every PDF, workers=1, into a new warehouse,
+    once with each page parser (pdfium, the default, and pdfminer, pdfplumber's own): the rate a
+    backfill runs at once started, in one process, beside bare pdfplumber's in its own."""
     from scorecards.flows.pipeline import ingest_files
 
     ingest_files([Path(spec["mixed_warmup"])], spec["mixed_warmup_warehouse"] + ".steady", progress=False)
     pdfs = [Path(e["path"]) for e in spec["mixed"] if e["path"].endswith(".pdf")]
-    t0 = time.perf_counter()
-    summary = ingest_files(pdfs, spec["mixed_warehouse"] + ".steady", workers=1, progress=False)
-    seconds = time.perf_counter() - t0
-    return {"files": summary.totals["files"], "pages": summary.totals["pages"], "seconds": seconds,
-            "observations": summary.totals["observations"], "failed": summary.totals["failed"],
-            "peak_mib": peak_mib()}
+    runs: Result = {}
+    for parser in ("pdfium", "pdfminer"):
+        t0 = time.perf_counter()
+        summary = ingest_files(pdfs, f"{spec['mixed_warehouse']}.{parser}", workers=1, progress=False,
+                               settings={"parser": parser})
+        runs[parser] = {"files": summary.totals["files"], "pages": summary.totals["pages"],
+                        "seconds": time.perf_counter() - t0, "observations": summary.totals["observations"],
+                        "failed": summary.totals["failed"], "peak_mib": peak_mib()}
+    return runs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -783,11 +787,16 @@ def print_mixed(results: Result, rows: list[Result]) -> None:
     if steady:
         pages = sum(g.get("pages", 0) for g in bare["groups"].values())
         seconds = sum(g.get("seconds", 0.0) for g in bare["groups"].values())
-        mine, floor = rate(steady["pages"], steady["seconds"]), rate(pages, seconds)
-        print(f"steady state (one ingest_files call over all {steady['files']} PDFs, {steady['pages']} pages, "
-              f"workers=1, after a warm-up file): scorecards {fmt(mine, 1)} pages/s against bare pdfplumber "
-              f"{fmt(floor, 1)} pages/s: ratio {fmt(mine / floor if mine and floor else None)}; "
-              f"peak {steady['peak_mib']:.0f} MiB (scorecards process) against {bare['peak_mib']:.0f} MiB")
+        floor = rate(pages, seconds)
+        print(f"steady state: one ingest_files call over all {steady['pdfium']['files']} PDFs "
+              f"({steady['pdfium']['pages']} pages), workers=1, after a warm-up file; bare pdfplumber "
+              f"{fmt(floor, 1)} pages/s, peak {bare['peak_mib']:.0f} MiB")
+        for parser in ("pdfium", "pdfminer"):
+            run = steady[parser]
+            mine = rate(run["pages"], run["seconds"])
+            print(f"  scorecards, {parser} pages: {fmt(mine, 1)} pages/s, ratio to bare pdfplumber "
+                  f"{fmt(mine / floor if mine and floor else None)}; {run['observations']} observations; "
+                  f"peak {run['peak_mib']:.0f} MiB so far in that process")
 
 
 def profile_rows(profile: Result) -> list[Result]:
