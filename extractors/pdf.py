@@ -454,6 +454,8 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
     """Read every table, ruled or not, and every line of running text of a text PDF."""
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
     settings["text_settings"] = {**TEXT_SETTINGS, **settings.get("text_settings", {})}
+    if settings["parser"] not in ("pdfium", "pdfminer"):
+        raise ValueError(f"parser must be 'pdfium' or 'pdfminer', not {settings['parser']!r}")
     pdf = _open(path)
     fast = open_pdfium(path) if settings["parser"] == "pdfium" else contextlib.nullcontext()
     with pdf, fast as pdfium_pdf:

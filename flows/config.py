@@ -14,6 +14,7 @@ line options override both.
     corrections = "corrections.csv"  # reviewers' decisions, kept under version control
     batch = 64                       # files validated together and loaded through one connection
     dask = ""                        # a Dask scheduler (tcp://host:8786) or "local": extract on Dask
+    parser = "pdfium"                # PDF pages read by pdfium (fast) or "pdfminer" (pdfplumber's own)
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+
+PARSERS = ("pdfium", "pdfminer")  # how a PDF page's characters and rules are read (extractors.pdf)
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,15 @@ class Config:
     corrections: str = "corrections.csv"
     batch: int = 64
     dask: str = ""
+    parser: str = "pdfium"
+
+    def __post_init__(self) -> None:
+        if self.parser not in PARSERS:
+            raise ValueError(f"parser must be one of {', '.join(PARSERS)}, not {self.parser!r}")
 
     def extract_settings(self) -> dict[str, Any]:
         """The part of the configuration the extractors read."""
-        return {"ocr": self.ocr, "conversion_timeout": self.conversion_timeout}
+        return {"ocr": self.ocr, "conversion_timeout": self.conversion_timeout, "parser": self.parser}
 
     def ingest_settings(self) -> dict[str, Any]:
         """What an ingest run reads: the extractors' part, and how many files go in a batch."""

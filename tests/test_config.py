@@ -19,7 +19,17 @@ def test_file_then_environment(tmp_path: Path) -> None:
     path.write_text('[scorecards]\ninbox = "/data/inbox"\nworkers = 2\nocr = false\n')
     config = load_config(path, environ={"SCORECARDS_WORKERS": "4", "SCORECARDS_SCHEDULE": "30 1 * * 1-5"})
     assert (config.inbox, config.workers, config.ocr, config.schedule) == ("/data/inbox", 4, False, "30 1 * * 1-5")
-    assert config.extract_settings() == {"ocr": False, "conversion_timeout": 120.0}
+    assert config.extract_settings() == {"ocr": False, "conversion_timeout": 120.0, "parser": "pdfium"}
+
+
+def test_the_page_parser_is_chosen_in_the_file_or_the_environment_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "scorecards.toml"
+    path.write_text('[scorecards]\nparser = "pdfminer"\n')
+    assert load_config(path, environ={}).extract_settings()["parser"] == "pdfminer"
+    assert load_config(path, environ={"SCORECARDS_PARSER": "pdfium"}).parser == "pdfium"
+    path.write_text('[scorecards]\nparser = "mupdf"\n')
+    with pytest.raises(ValueError, match="mupdf"):
+        load_config(path, environ={})
 
 
 def test_a_misspelt_setting_is_an_error_not_ignored(tmp_path: Path) -> None:
