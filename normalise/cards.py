@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scorecards.normalise.cells import parse_cell
 from scorecards.normalise.grid import ratio_problem
 from scorecards.normalise.periods import (
     Period,
@@ -44,7 +45,7 @@ from scorecards.normalise.records import (
 )
 from scorecards.normalise.rows import Piece, Row
 from scorecards.normalise.targets import parse_polarity, parse_target, target_unit, tolerance_bounds
-from scorecards.normalise.values import parse_cell, strip_footnote, unit_from_label
+from scorecards.normalise.values import strip_footnote, unit_from_label
 from scorecards.normalise.vocab import phrase_match, vocabulary
 
 HEADER_BLOCK_ROWS = 4  # rows under a card's header row that may still belong to it

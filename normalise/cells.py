@@ -186,3 +186,18 @@ def parse_benchmark_cell(text: str) -> list[Benchmark]:
             segment = raw[figure.start:last.end]
             found.append(Benchmark(" ".join(words), amount(figure.text), figure.unit, period, segment))
     return found
+
+
+def parse_cell(text: str | None) -> CellValue:
+    """One figure or one status from a cell; a cell stating several figures is not understood here.
+
+    Blank is `missing`; a status phrase wins over a number inside it (`New contract measure for
+    2019/20`).
+    """
+    try:
+        parts = parse_value_cell(text or "")
+    except ParseError as exc:
+        return CellValue(None, reason=str(exc))
+    if len(parts) > 1 or parts[0].breakdown:
+        return CellValue(None, reason=f"several figures in one cell: {' '.join((text or '').split())!r}")
+    return parts[0].value

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from scorecards.extractors.model import Cell, Table
 from scorecards.extractors.stitch import same_row
-from scorecards.normalise.cells import ParseError, parse_benchmark_cell, parse_value_cell
+from scorecards.normalise.cells import ParseError, parse_benchmark_cell, parse_cell, parse_value_cell
 from scorecards.normalise.ocr_repair import OcrReading, OcrTableContext, label_problem, ocr_table_context, read_ocr_row
 from scorecards.normalise.periods import Period, financial_year, looks_like_period, month_in_year, parse_period
 from scorecards.normalise.records import (
@@ -41,7 +41,7 @@ from scorecards.normalise.targets import (
     tolerance_bounds,
 )
 from scorecards.normalise.targets import target_unit as target_unit_of
-from scorecards.normalise.values import parse_cell, unit_from_label
+from scorecards.normalise.values import unit_from_label
 from scorecards.normalise.vocab import squash, vocabulary
 
 MAX_HEADER_ROWS = 6

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from scorecards.extractors.model import Table
+from scorecards.normalise.cells import parse_cell
 from scorecards.normalise.records import Lineage, Measure, NormalisedDocument
-from scorecards.normalise.values import parse_cell
 
 _ID = re.compile(r"^[A-Za-z]{1,5}\.?\s*(\d{1,3})[a-z]?$")
 

@@ -19,11 +19,11 @@ from datetime import date
 
 from scorecards.extractors.model import Table, TextLine
 from scorecards.normalise.cards import comparator_name
-from scorecards.normalise.cells import ParseError, parse_value_cell
+from scorecards.normalise.cells import ParseError, parse_cell, parse_value_cell
 from scorecards.normalise.periods import Period, add_months, month_end, parse_period
 from scorecards.normalise.records import BenchmarkRow, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
 from scorecards.normalise.rows import Piece, Row
-from scorecards.normalise.values import parse_cell, unit_from_label
+from scorecards.normalise.values import unit_from_label
 from scorecards.normalise.vocab import vocabulary
 
 _ROLLING = re.compile(r"rolling\s*12", re.I)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scorecards.extractors.model import Cell, ExtractedDocument, TextLine
+from scorecards.normalise.cells import parse_cell
 from scorecards.normalise.records import Lineage
-from scorecards.normalise.values import parse_cell
 
 TEXT_LINE = 0  # Lineage.table_index of a piece read from running text rather than a table
 

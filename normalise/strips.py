@@ -37,11 +37,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from scorecards.normalise.cells import parse_cell
 from scorecards.normalise.periods import Period, parse_period, resolve_relative
 from scorecards.normalise.records import Measure, NormalisedDocument, Observation, QuarantineRow
 from scorecards.normalise.rows import Piece, Row
 from scorecards.normalise.targets import parse_target, target_unit, tolerance_bounds
-from scorecards.normalise.values import parse_cell, unit_from_label
+from scorecards.normalise.values import unit_from_label
 
 _KEY = re.compile(
     r"(?<![A-Za-z])(?P<key>latest|current|this\s+(?:period|quarter|month|year)"

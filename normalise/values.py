@@ -1,13 +1,16 @@
 """What a value cell says: a figure (`11.0%`, `1,110`, `140 days`) or a status (`TBD*`, `n/a**`, blank).
 
-Pure functions: text in, `CellValue` out. Anything that is neither a figure nor a known status
-phrase comes back with status None and a reason, for the caller to quarantine.
+Pure functions: text in, `CellValue` out (`cells.parse_cell` reads one with the cell grammar).
+Anything that is neither a figure nor a known status phrase comes back with status None and a
+reason, for the caller to quarantine.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from scorecards.normalise.vocab import vocabulary
 
 FOOTNOTE_MARKS = re.compile(r"\s*(\*+|†+|‡+)\s*$")
 @dataclass(frozen=True)
@@ -34,28 +37,9 @@ def strip_footnote(text: str) -> tuple[str, str]:
     return text[: match.start()].rstrip(), match.group(1)
 
 
-def parse_cell(text: str | None) -> CellValue:
-    """One figure or one status from a cell; a cell stating several figures is not understood here.
-
-    Blank is `missing`; a status phrase wins over a number inside it (`New contract measure for
-    2019/20`). The grammar lives in normalise.cells.
-    """
-    from scorecards.normalise.cells import ParseError, parse_value_cell
-
-    try:
-        parts = parse_value_cell(text or "")
-    except ParseError as exc:
-        return CellValue(None, reason=str(exc))
-    if len(parts) > 1 or parts[0].breakdown:
-        return CellValue(None, reason=f"several figures in one cell: {' '.join((text or '').split())!r}")
-    return parts[0].value
-
-
 def unit_from_label(label: str) -> str:
     """A unit the measure's label implies (`(days)`, `per 100,000`), for cells printed without one."""
     lowered = label.lower()
-    from scorecards.normalise.vocab import vocabulary
-
     for unit, phrases in vocabulary()["units"].items():
         if any(phrase in lowered for phrase in phrases):
             return unit

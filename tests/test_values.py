@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scorecards.normalise.values import parse_cell, strip_footnote
+from scorecards.normalise.cells import parse_cell
+from scorecards.normalise.values import strip_footnote
 
 
 @pytest.mark.parametrize(
