@@ -131,7 +131,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "scorecards-peer",
                         help="where the predictions go, one folder per suite")
     parser.add_argument("--settings", type=json.loads, default=None,
-                        help="JSON object merged into extractors.pdf.DEFAULT_SETTINGS (same for every file)")
+                        help="JSON object of extraction settings (extractors.settings; same for every file)")
     parser.add_argument("--files-only", default="", help="comma-separated file stems, for debugging")
     parser.add_argument("--per-file", action="store_true", help="print the scorer's line for every file")
     return parser.parse_args(argv)

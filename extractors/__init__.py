@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from scorecards.extractors.model import Cell, ExtractedDocument, ExtractionError, Table, TextLine
+from scorecards.extractors.settings import SettingsInput, resolve
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".doc", ".odt", ".rtf")
 
 __all__ = ["SUPPORTED_SUFFIXES", "Cell", "ExtractedDocument", "ExtractionError", "Table", "TextLine", "extract"]
 
 
-def extract(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> ExtractedDocument:
-    """Extract every table of one file; raises ExtractionError with a one-line reason naming the file."""
+def extract(path: Path, sha256: str, settings: SettingsInput = None) -> ExtractedDocument:
+    """Extract every table of one file; raises ExtractionError with a one-line reason naming the file.
+
+    settings: a run's settings dict or the dataclasses (extractors.settings.resolve), checked for every
+    kind of file: a misspelt key or a bad value raises ValueError before the file is read."""
+    settings = resolve(settings)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         from scorecards.extractors.pdf import extract_pdf
@@ -24,8 +28,7 @@ def extract(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> 
 
         return extract_docx(path, sha256)
     if suffix in (".doc", ".odt", ".rtf"):
-        from scorecards.extractors.legacy import DEFAULT_TIMEOUT_SECONDS, extract_legacy
+        from scorecards.extractors.legacy import extract_legacy
 
-        timeout = (settings or {}).get("conversion_timeout", DEFAULT_TIMEOUT_SECONDS)
-        return extract_legacy(path, sha256, timeout)
+        return extract_legacy(path, sha256, settings.conversion_timeout)
     raise ExtractionError(f"{path.name}: unsupported file type {suffix or '(none)'!r}")

@@ -20,7 +20,7 @@ import logging
 import statistics
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,41 +34,17 @@ from scorecards.extractors.scan_cells import annotate, cells_of, inked_cells, re
 from scorecards.extractors.scan_image import binarise
 from scorecards.extractors.scan_layout import aligned_rects, as_chars
 from scorecards.extractors.scan_rules import Scan, prepare, ruled_rects, table_regions, text_size
+from scorecards.extractors.settings import ExtractionSettings, SettingsInput, resolve
 from scorecards.extractors.tesseract import font_size, read_image
-from scorecards.extractors.text_tables import TEXT_SETTINGS, find_text_tables
+from scorecards.extractors.text_tables import find_text_tables
 
 log = logging.getLogger(__name__)
 
-OCR_DEFAULTS: dict[str, Any] = {
-    "dpi": 300,  # Tesseract reads best with capitals 20-30 px high; report text is 7-9 pt
-    "tesseract": "tesseract",
-    "lang": "eng",
-    "psm": 11,  # one column of text of varied sizes: measured best on ruled scans (11 drops leading digits)
-    "timeout": 180,  # seconds per image (command-line engine only)
-    "threads": 1,  # OMP_THREAD_LIMIT: Tesseract's own threads only contend on a small machine
-    "engine": "auto",  # "api" (tesserocr, the model loaded once per thread), "cli" (a process per image)
-    "workers": 2,  # pages of one file read at a time (threads)
-    "strip_height": 6000,  # pixels: cells are read stacked in strips no taller than this
-    "picture_min_width": 150.0,  # points: an image on a text page this wide and ...
-    "picture_min_height": 60.0,  # ... this high may be a picture of a table, and is OCR'd ...
-    "picture_min_rows": 4,  # ... when it holds this many lines of several letters (not a chart, not a photo)
-    "max_skew": 5.0,  # degrees searched either way when deskewing
-    "min_chars": 10,  # a page with fewer text-layer characters has no usable text layer
-    "min_image_cover": 0.5,  # ... and needs OCR when images cover at least this share of it
-    "reread": "all",  # "all": every cell with ink is read again on its own; "doubtful": only unsure ones
-    "reread_below": 90.0,  # "doubtful": cells read with less confidence (or ink read as nothing)
-}
 
-
-def ocr_settings(settings: dict[str, Any] | None) -> dict[str, Any]:
-    """OCR settings: `settings["ocr_options"]` over OCR_DEFAULTS. (`settings["ocr"]` is the on/off
-    switch of the configuration file, see ocr_enabled.)"""
-    return {**OCR_DEFAULTS, **((settings or {}).get("ocr_options") or {})}
-
-
-def ocr_enabled(settings: dict[str, Any] | None) -> bool:
-    """Whether scanned pages are to be OCR'd at all (`ocr = false` in scorecards.toml turns it off)."""
-    return bool((settings or {}).get("ocr", True))
+def ocr_settings(settings: SettingsInput) -> dict[str, Any]:
+    """The OCR options (`ocr_options` over extractors.settings.OcrSettings' defaults) as the plain dict
+    Tesseract's readers take (extractors.tesseract, extractors.scan_cells)."""
+    return asdict(resolve(settings).ocr_options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,10 +52,10 @@ def ocr_enabled(settings: dict[str, Any] | None) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def needs_ocr(page: Any, settings: dict[str, Any] | None = None) -> bool:
+def needs_ocr(page: Any, settings: SettingsInput = None) -> bool:
     """A pdfplumber page with no usable text layer but an image covering most of it: a scan."""
-    cfg = ocr_settings(settings)
-    if len([ch for ch in page.chars if not ch["text"].isspace()]) >= cfg["min_chars"]:
+    cfg = resolve(settings).ocr_options
+    if len([ch for ch in page.chars if not ch["text"].isspace()]) >= cfg.min_chars:
         return False
     width, height = float(page.width), float(page.height)
     if width <= 0 or height <= 0:
@@ -90,7 +66,7 @@ def needs_ocr(page: Any, settings: dict[str, Any] | None = None) -> bool:
         h = min(float(image["bottom"]), height) - max(float(image["top"]), 0.0)
         if w > 0 and h > 0:
             covered += w * h
-    return covered / (width * height) >= cfg["min_image_cover"]
+    return covered / (width * height) >= cfg.min_image_cover
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,19 +90,19 @@ def _fill(table: Table, words: Sequence[Word], size: float) -> None:
     table.quality = statistics.fmean(w.conf for w in inside) / 100 if inside else 0.0
 
 
-def ruled_tables(scan: Scan, page_number: int, size: float, settings: dict[str, Any]) -> list[Table]:
+def ruled_tables(scan: Scan, page_number: int, size: float, settings: ExtractionSettings) -> list[Table]:
     """The page's ruled tables as empty grids (cell rectangles in points), before any OCR."""
+    pdf = settings.pdf
     tables = []
     for region in table_regions(scan):
         rects = [tuple(v / scan.scale for v in r) for r in ruled_rects(scan, region, size)]
         table = _grid_table(rects, page_number, OCR_ENGINE) if rects else None  # type: ignore[arg-type]
-        if table is not None and table.n_rows >= settings.get("min_rows", 2) and table.n_cols >= settings.get(
-                "min_cols", 2):
+        if table is not None and table.n_rows >= pdf.min_rows and table.n_cols >= pdf.min_cols:
             tables.append(table)
     return tables
 
 
-def unruled_tables(words: Sequence[Word], page_number: int, settings: dict[str, Any]) -> list[Table]:
+def unruled_tables(words: Sequence[Word], page_number: int, settings: ExtractionSettings) -> list[Table]:
     """Tables of a page without ruling lines, from the alignment of its words: the engine that reads
     borderless text PDFs (extractors.text_tables), given the OCR words as a text layer; the older
     alignment reader where it finds nothing."""
@@ -143,20 +119,19 @@ def unruled_tables(words: Sequence[Word], page_number: int, settings: dict[str, 
         own = own if own >= 1.25 * size else size
         middle = (ch["top"] + ch["bottom"]) / 2
         chars.append({**ch, "size": own, "top": middle - own / 2, "bottom": middle + own / 2})
-    found = [t.rects for t in find_text_tables(chars, {**TEXT_SETTINGS, **settings.get(
-        "text_settings", {})}) if t.prose_share <= settings.get("max_prose", 0.5)]
+    pdf = settings.pdf
+    found = [t.rects for t in find_text_tables(chars, pdf.text_settings) if t.prose_share <= pdf.max_prose]
     if not found:
         found = [rects] if (rects := aligned_rects(list(words), size)) else []
     tables = []
     for rects in found:
         table = _grid_table(rects, page_number, f"{OCR_ENGINE}-aligned")
-        if table is not None and table.n_rows >= settings.get("min_rows", 2) and table.n_cols >= settings.get(
-                "min_cols", 2):
+        if table is not None and table.n_rows >= pdf.min_rows and table.n_cols >= pdf.min_cols:
             tables.append(table)
     return tables
 
 
-def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[str, Any], name: str = "",
+def read_scan(scan: Scan, words: list[Word], page_number: int, settings: ExtractionSettings, name: str = "",
               tables: list[Table] | None = None, again: dict[int, list[Word]] | None = None) -> tuple[
         list[Table], list[TextLine]]:
     """Tables and running text of one prepared page from its OCR words.
@@ -164,7 +139,7 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[st
     tables: the ruled grids if already found; again: second readings of their cells if already made.
     A page without ruled tables is read by the alignment of its words.
     """
-    cfg = ocr_settings(settings)
+    cfg = settings.ocr_options
     size = text_size(scan)
     if tables is None:
         tables = ruled_tables(scan, page_number, size, settings)
@@ -178,10 +153,10 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[st
         read = words_by_cell(tables, words)
         unsure = [
             cell for cell in cells_of(tables) if inked[id(cell)] and (
-                cfg["reread"] == "all" or not read.get(id(cell))
-                or min(w.conf for w in read[id(cell)]) < cfg["reread_below"])
+                cfg.reread == "all" or not read.get(id(cell))
+                or min(w.conf for w in read[id(cell)]) < cfg.reread_below)
         ]
-        again = reread(unsure, scan, cfg, name)
+        again = reread(unsure, scan, ocr_settings(settings), name)
     annotate(tables, words, again, inked, scan, word_size)
 
     def outside(word: Word) -> bool:
@@ -196,46 +171,47 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: dict[st
 
 
 def ocr_page(pdf_path: Path, page_number: int, page_width: float, page_height: float,
-             settings: dict[str, Any] | None = None) -> tuple[list[Table], list[TextLine]]:
+             settings: SettingsInput = None) -> tuple[list[Table], list[TextLine]]:
     """OCR one scanned page (1-based) into tables and running text (see read_pdf_page)."""
     reading = read_pdf_page(pdf_path, page_number, page_width, settings)
     return reading.tables, reading.text_lines
 
 
 def read_pdf_page(pdf_path: Path, page_number: int, page_width: float,
-                  settings: dict[str, Any] | None = None) -> PageReading:
+                  settings: SettingsInput = None) -> PageReading:
     """OCR one scanned page (1-based) into tables and lines, in PDF points with the origin top-left.
 
     page_width (points) is the page's width as pdfplumber reports it; pixels are converted with the
     rendered width over page_width, so points agree with text-layer pages. Raises OcrFailed when
     the page cannot be read whichever way Tesseract is asked.
     """
-    settings = settings or {}
-    cfg = ocr_settings(settings)
+    settings = resolve(settings)
+    cfg = settings.ocr_options
     name = f"{pdf_path.name}: page {page_number}"
-    gray = page_image(pdf_path, page_number, cfg["dpi"] / 72, grayscale=True)
-    dpi = gray.shape[1] / page_width * 72 if page_width else cfg["dpi"]
+    gray = page_image(pdf_path, page_number, cfg.dpi / 72, grayscale=True)
+    dpi = gray.shape[1] / page_width * 72 if page_width else cfg.dpi
     return read_image_page(gray, dpi, page_number, settings, name)
 
 
-def read_image_page(gray: np.ndarray, dpi: float, page_number: int, settings: dict[str, Any],
+def read_image_page(gray: np.ndarray, dpi: float, page_number: int, settings: ExtractionSettings,
                     name: str) -> PageReading:
     """Tables and lines of a page image (grayscale, `dpi` pixels per inch), in points.
 
     The grid of ruled tables is known from the image before any text is read, so the page reading
     and the cell-by-cell reading run side by side.
     """
-    cfg = ocr_settings(settings)
-    scan = prepare(gray, dpi, cfg["max_skew"])
+    cfg = settings.ocr_options
+    tesseract = ocr_settings(settings)
+    scan = prepare(gray, dpi, cfg.max_skew)
     assert scan.clean is not None
     size = text_size(scan)
     tables = ruled_tables(scan, page_number, size, settings)
     inked = inked_cells(tables, scan, size)
-    cells = [cell for cell in cells_of(tables) if inked[id(cell)]] if cfg["reread"] == "all" else []
+    cells = [cell for cell in cells_of(tables) if inked[id(cell)]] if cfg.reread == "all" else []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        cell_run = pool.submit(reread, cells, scan, cfg, name) if cells else None
+        cell_run = pool.submit(reread, cells, scan, tesseract, name) if cells else None
         try:
-            words = read_image(scan.clean, cfg["psm"], round(dpi), cfg, name, scan.scale)
+            words = read_image(scan.clean, cfg.psm, round(dpi), tesseract, name, scan.scale)
         finally:
             again = cell_run.result() if cell_run else None
     log.debug("%s: skew %.2f deg, %d words", name, scan.skew, len(words))
@@ -273,28 +249,29 @@ class PageReading:
 
 
 def ocr_pages(pdf_path: Path, pages: dict[int, tuple[float, float]],
-              settings: dict[str, Any] | None = None) -> dict[int, PageReading]:
+              settings: SettingsInput = None) -> dict[int, PageReading]:
     """OCR several pages of one file (number -> (width, height) in points), `workers` at a time.
 
     Threads suffice: Tesseract (through tesserocr), OpenCV and numpy let go of the interpreter
     while they work, and threads share the engine's loaded model. A page that fails is returned
     with its reason: the document's other pages still load.
     """
-    cfg = ocr_settings(settings)
+    resolved = resolve(settings)
+    workers = resolved.ocr_options.workers
 
     def one(number: int) -> PageReading:
         width = pages[number][0]
         try:
-            return read_pdf_page(pdf_path, number, width, settings)
+            return read_pdf_page(pdf_path, number, width, resolved)
         except ExtractionError as exc:
             return PageReading(number, [], [], str(exc).removeprefix(f"{pdf_path.name}: "))
         except Exception as exc:  # a page's failure is recorded, never the document's
             return PageReading(number, [], [], f"page {number}: OCR failed ({type(exc).__name__}: {exc})")
 
     numbers = sorted(pages)
-    if cfg["workers"] <= 1 or len(numbers) <= 1:
+    if workers <= 1 or len(numbers) <= 1:
         return {n: one(n) for n in numbers}
-    with ThreadPoolExecutor(max_workers=cfg["workers"]) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         return dict(zip(numbers, pool.map(one, numbers), strict=True))
 
 
@@ -303,14 +280,14 @@ def ocr_pages(pdf_path: Path, pages: dict[int, tuple[float, float]],
 # ---------------------------------------------------------------------------------------------
 
 
-def picture_regions(page: Any, settings: dict[str, Any] | None = None) -> list[BBox]:
+def picture_regions(page: Any, settings: SettingsInput = None) -> list[BBox]:
     """Images on a text page big enough to hold a table and with no text over them (points).
 
     A table pasted into a report as a picture has no text layer: read it as a scan of that region.
     Logos, photos and charts are read too, and give no table (or a table the readers judge); a
     picture covering the whole page is a scan, decided by needs_ocr and the text-layer judge.
     """
-    cfg = ocr_settings(settings)
+    cfg = resolve(settings).ocr_options
     width, height = float(page.width), float(page.height)
     if width <= 0 or height <= 0:
         return []
@@ -319,13 +296,13 @@ def picture_regions(page: Any, settings: dict[str, Any] | None = None) -> list[B
         x0, top = max(float(image["x0"]), 0.0), max(float(image["top"]), 0.0)
         x1, bottom = min(float(image["x1"]), width), min(float(image["bottom"]), height)
         w, h = x1 - x0, bottom - top
-        if w < cfg["picture_min_width"] or h < cfg["picture_min_height"]:
+        if w < cfg.picture_min_width or h < cfg.picture_min_height:
             continue
-        if w * h >= cfg["min_image_cover"] * width * height:
+        if w * h >= cfg.min_image_cover * width * height:
             continue
         over = sum(1 for ch in page.chars if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch[
             "bottom"]) / 2 <= bottom and not ch["text"].isspace())
-        if over < cfg["min_chars"]:
+        if over < cfg.min_chars:
             regions.append((x0, top, x1, bottom))
     return regions
 
@@ -368,24 +345,25 @@ def _shift(tables: list[Table], dx: float, dy: float) -> None:
 
 
 def ocr_regions(pdf_path: Path, pictures: dict[int, tuple[tuple[float, float] | None, list[BBox]]],
-                settings: dict[str, Any] | None = None) -> dict[int, list[PageReading]]:
+                settings: SettingsInput = None) -> dict[int, list[PageReading]]:
     """OCR the pictures of tables on text pages: page -> one reading per picture, cells in page points."""
-    cfg = ocr_settings(settings)
+    settings = resolve(settings)
+    cfg = settings.ocr_options
     out: dict[int, list[PageReading]] = {}
     for number, (size, boxes) in sorted(pictures.items()):
         name = f"{pdf_path.name}: page {number}"
-        gray = page_image(pdf_path, number, cfg["dpi"] / 72, grayscale=True)
-        scale = gray.shape[1] / size[0] if size and size[0] else cfg["dpi"] / 72
+        gray = page_image(pdf_path, number, cfg.dpi / 72, grayscale=True)
+        scale = gray.shape[1] / size[0] if size and size[0] else cfg.dpi / 72
         for box in boxes:
             x0, y0 = max(0, int(box[0] * scale)), max(0, int(box[1] * scale))
             x1, y1 = min(gray.shape[1], round(box[2] * scale)), min(gray.shape[0], round(box[3] * scale))
             crop = np.ascontiguousarray(gray[y0:y1, x0:x1])
-            if not rows_of_text(crop, scale, cfg["picture_min_rows"]):
+            if not rows_of_text(crop, scale, cfg.picture_min_rows):
                 log.debug("%s: picture at %.0f,%.0f has no rows of text: a chart or a photo", name, box[0], box[1])
                 continue
             try:
                 tables = read_image_page(crop, scale * 72, number,
-                                         settings or {}, f"{name}, picture at {box[0]:.0f},{box[1]:.0f}").tables
+                                         settings, f"{name}, picture at {box[0]:.0f},{box[1]:.0f}").tables
             except ExtractionError as exc:
                 out.setdefault(number, []).append(PageReading(number, [], [], str(exc).removeprefix(
                     f"{pdf_path.name}: ")))

@@ -4,8 +4,9 @@ Engines: pdfplumber and camelot's lattice read ruling lines; `text_tables` reads
 words where a page (or a part of it) has no lines. Every engine only proposes rectangles; the text of
 each cell is read by `geometry.fill_text`, so tables from different engines compare like for like.
 
-Settings follow pdfplumber's habit of one explicit dict (`DEFAULT_SETTINGS`) that callers copy and
-change, so a run's behaviour is visible in one place.
+Settings are `extractors.settings.PdfSettings` (frozen, validated when read, as pdfplumber's
+TableSettings), within the `ExtractionSettings` that `resolve` makes of a run's dict, so a run's
+behaviour is visible in one place.
 """
 
 from __future__ import annotations
@@ -28,39 +29,15 @@ from pdfplumber.table import TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
 from scorecards.extractors.geometry import cut_words, fill_text, grid_from_rects, lines_with_segments
 from scorecards.extractors.model import BBox, ExtractedDocument, ExtractionError, PageSource, Table, TextLine
-from scorecards.extractors.ocr import PageReading, needs_ocr, ocr_enabled, ocr_pages, ocr_regions, picture_regions
+from scorecards.extractors.ocr import PageReading, needs_ocr, ocr_pages, ocr_regions, picture_regions
 from scorecards.extractors.page_objects import PdfiumPage, font_facts, read_page
 from scorecards.extractors.render import open_pdfium
+from scorecards.extractors.settings import ExtractionSettings, PdfSettings, SettingsInput, resolve
 from scorecards.extractors.stitch import stitch_continued_tables
-from scorecards.extractors.text_layer import judge_page, layer_settings
-from scorecards.extractors.text_tables import TEXT_SETTINGS, find_text_tables, is_number
+from scorecards.extractors.text_layer import judge_page
+from scorecards.extractors.text_tables import find_text_tables, is_number
 
 log = logging.getLogger(__name__)
-
-DEFAULT_SETTINGS: dict[str, Any] = {
-    # "auto": ask camelot's lattice only for pages with drawn rules both ways where pdfplumber's best
-    # table scores below camelot_below; "always": on every page; "never": pdfplumber alone.
-    "camelot": "auto",
-    "camelot_below": 0.9,
-    # "auto": read tables from word alignment wherever no ruled table reads well (quality below
-    # ruled_ok); "never": ruled tables only.
-    "text": "auto",
-    "ruled_ok": 0.9,
-    "text_settings": dict(TEXT_SETTINGS),
-    # A text-aligned "table" more than this share of whose columns read as running text is a page
-    # set in columns, not a table.
-    "max_prose": 0.5,
-    # Tables scoring below this are noise (a frame around a paragraph, a grid cut through words).
-    "min_quality": 0.3,
-    "min_rows": 2,
-    "min_cols": 2,
-    "stitch": True,  # join a table continued on the next page into one
-    # "pdfium": read each page's characters, rules and images through pdfium (C++, several times
-    # faster), falling back to pdfminer for the pages pdfium would read differently (page_objects);
-    # "pdfminer": pdfplumber's own parse of every page.
-    "parser": "pdfium",
-    "pdfplumber_table_settings": {"vertical_strategy": "lines", "horizontal_strategy": "lines"},
-}
 
 
 @dataclass
@@ -328,18 +305,19 @@ class _EdgesOnly:
         self.bbox = bbox
 
 
-def _pdfplumber_candidates(view: PageView, settings: dict[str, Any]) -> list[Candidate]:
-    finder = TableFinder(_EdgesOnly(view.edges, view.bbox), settings["pdfplumber_table_settings"])  # type: ignore[arg-type]
+def _pdfplumber_candidates(view: PageView, settings: PdfSettings) -> list[Candidate]:
+    table_settings = dict(settings.pdfplumber_table_settings)  # pdfplumber resolves a dict, not any mapping
+    finder = TableFinder(_EdgesOnly(view.edges, view.bbox), table_settings)  # type: ignore[arg-type]
     return [Candidate("pdfplumber", [tuple(c) for c in t.cells], tuple(t.bbox)) for t in finder.tables if t.cells]
 
 
-def _text_candidates(view: PageView, kept: list[Table], settings: dict[str, Any]) -> list[Candidate]:
+def _text_candidates(view: PageView, kept: list[Table], settings: PdfSettings) -> list[Candidate]:
     """Tables by word alignment in the text no well-read ruled table holds."""
     free = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
     return [
         Candidate("text", t.rects, t.bbox, t.prose_share)
-        for t in find_text_tables(free, settings["text_settings"], view.bands)
-        if t.prose_share <= settings["max_prose"]
+        for t in find_text_tables(free, settings.text_settings, view.bands)
+        if t.prose_share <= settings.max_prose
     ]
 
 
@@ -446,21 +424,22 @@ def _open(path: Path) -> Any:
     return pdf
 
 
-def _ruled_ok(tables: list[Table], settings: dict[str, Any]) -> list[Table]:
-    return [t for t in _choose(tables) if t.quality >= settings["ruled_ok"]]
+def _ruled_ok(tables: list[Table], settings: PdfSettings) -> list[Table]:
+    return [t for t in _choose(tables) if t.quality >= settings.ruled_ok]
 
 
-def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None) -> ExtractedDocument:
-    """Read every table, ruled or not, and every line of running text of a text PDF."""
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
-    settings["text_settings"] = {**TEXT_SETTINGS, **settings.get("text_settings", {})}
-    if settings["parser"] not in ("pdfium", "pdfminer"):
-        raise ValueError(f"parser must be 'pdfium' or 'pdfminer', not {settings['parser']!r}")
+def extract_pdf(path: Path, sha256: str, settings: SettingsInput = None) -> ExtractedDocument:
+    """Read every table, ruled or not, and every line of running text of a text PDF.
+
+    settings: a run's settings dict or the dataclasses (extractors.settings.resolve); a misspelt key
+    or a bad value raises ValueError before the file is opened."""
+    settings = resolve(settings)
+    cfg = settings.pdf
     pdf = _open(path)
-    fast = open_pdfium(path) if settings["parser"] == "pdfium" else contextlib.nullcontext()
+    fast = open_pdfium(path) if cfg.parser == "pdfium" else contextlib.nullcontext()
     with pdf, fast as pdfium_pdf:
         fonts = font_facts(pdf) if pdfium_pdf is not None else {}
-        cover = layer_settings(settings.get("layer_options"))["min_image_cover"]
+        cover = settings.layer_options.min_image_cover
         views: dict[int, PageView] = {}
         per_page: dict[int, list[Table]] = {}
         scanned: dict[int, tuple[float, float]] = {}  # pages with no usable text layer: (width, height)
@@ -478,7 +457,7 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
                     else:
                         page = quick
                 size = (float(page.width), float(page.height))
-                if ocr_enabled(settings):
+                if settings.ocr:
                     why = _why_ocr(page, settings)
                     if why:
                         scanned[number] = size
@@ -490,14 +469,14 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
                 sources.setdefault(number, PageSource(number, "text", "", size))
                 view = page_view(page)
                 views[number] = view
-                per_page[number] = [_build(c, view) for c in _pdfplumber_candidates(view, settings)]
+                per_page[number] = [_build(c, view) for c in _pdfplumber_candidates(view, cfg)]
         except ExtractionError:
             raise
         except Exception as exc:
             raise ExtractionError(f"{path.name}: page {number}: cannot read ({type(exc).__name__}: {exc})") from exc
         page_count = len(pdf.pages)
 
-    mode = settings["camelot"]
+    mode = cfg.camelot
     if mode != "never":
         # Lattice reads lines from the rendered page: without vector edges there is nothing for it
         # to find, and a turned page would come back in camelot's own turned coordinates.
@@ -508,17 +487,17 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
             or (
                 _has_rules(views[n])
                 and not views[n].turned
-                and (not tables or max(t.quality for t in tables) < settings["camelot_below"])
+                and (not tables or max(t.quality for t in tables) < cfg.camelot_below)
             )
         ]
         if ask:
             for n, candidates in _camelot_candidates(path, ask).items():
                 per_page[n] += [_build(c, views[n]) for c in candidates]
 
-    if settings["text"] != "never":
+    if cfg.text != "never":
         for n, view in views.items():
-            kept = _ruled_ok(per_page[n], settings)
-            per_page[n] += [_build(c, view) for c in _text_candidates(view, kept, settings)]
+            kept = _ruled_ok(per_page[n], cfg)
+            per_page[n] += [_build(c, view) for c in _text_candidates(view, kept, cfg)]
 
     tables: list[Table] = []
     text_lines: list[TextLine] = []
@@ -545,9 +524,9 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
         kept = [
             t
             for t in _choose(per_page[n])
-            if t.n_rows >= settings["min_rows"]
-            and t.n_cols >= settings["min_cols"]
-            and t.quality >= settings["min_quality"]
+            if t.n_rows >= cfg.min_rows
+            and t.n_cols >= cfg.min_cols
+            and t.quality >= cfg.min_quality
         ]
         outside = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
         text_lines += [
@@ -559,19 +538,19 @@ def extract_pdf(path: Path, sha256: str, settings: dict[str, Any] | None = None)
             for text, box, pieces in lines_with_segments(view.chars)
         ]
         tables += [_to_page(t, view) for t in kept]
-    if settings["stitch"]:
+    if cfg.stitch:
         tables = stitch_continued_tables(tables, text_lines)
     return ExtractedDocument(path.name, sha256, "pdf", page_count, tables, text_lines, page_lines,
                              [sources[n] for n in sorted(sources)])
 
 
-def _why_ocr(page: Any, settings: dict[str, Any]) -> str:
+def _why_ocr(page: Any, settings: ExtractionSettings) -> str:
     """Why a page is to be read from its image, or "" when its text layer is to be trusted."""
     if needs_ocr(page, settings):
         return "no text layer"
     if isinstance(page, PdfiumPage):
         return ""  # no invisible text and no page-sized image, or pdfium would not have read it
-    verdict = judge_page(page, settings.get("layer_options"))
+    verdict = judge_page(page, settings.layer_options)
     if verdict is not None and not verdict.trusted:
         return "invisible text layer not trusted: " + "; ".join(verdict.reasons)
     return ""

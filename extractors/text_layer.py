@@ -39,30 +39,8 @@ from itertools import pairwise
 from typing import Any
 
 from scorecards.extractors.misreads import lost_percent, repair_digits
+from scorecards.extractors.settings import LayerSettings
 from scorecards.normalise.vocab import english_words, vocabulary_words
-
-LAYER_DEFAULTS: dict[str, Any] = {
-    # Which layer a page has.
-    "min_chars": 10,  # fewer printable characters: no usable text layer ("none"), as needs_ocr counts
-    "min_image_cover": 0.8,  # a scan: images covering this share of the page (a map or chart covers less)
-    "min_layer_share": 0.5,  # share of the page's characters that must be invisible (or under the image)
-    # Words: the layer must read as English and the report's own vocabulary.
-    "min_word_length": 3,  # shorter words are not rated: the word list knows nearly every pair of letters
-    "min_rated_words": 10,  # with fewer rated words the word rate says nothing and is not judged
-    "min_word_rate": 0.70,  # share of rated words found in the word list or vocabulary
-    "max_acronym_length": 5,  # an unknown all-capital word this short is an acronym (UASC), not rated
-    # Damage: each kind counted over the page; more than max_* fails the layer.
-    "max_homoglyph_words": 0,  # a Cyrillic or Greek lookalike inside a Latin word is never printed on purpose
-    "max_letter_figures": 0,  # `1O0`, `9l%`: a letter inside a figure
-    "max_confusions": 0,  # `5570` for `55%`: a wrong figure is worse than a missing one
-    "max_split_share": 0.02,  # share of rated words that are fragments of a split word (`me asure`) ...
-    "min_split_words": 2,  # ... and at least this many
-    # Digit/percent confusions (`5570` for `55%`), see percent_confusions.
-    "percent_band": 25.0,  # points between a suspect's reading and a percentage of its row
-    "min_suspects": 3,  # suspects needed in a row of figures without percentages, or on the page
-    "suspect_run_share": 0.5,  # ... and their share of that row's figures
-    "suspect_share": 0.25,  # ... or their share of the page's figures of 100 and more
-}
 
 INVISIBLE_MODES = frozenset({3, 7})  # 3: neither fill nor stroke; 7: clip only. 4-6 clip and are seen.
 
@@ -89,18 +67,12 @@ _EDGE_PUNCT = "()[]{}<>\"'‘’“”,;:!?*†‡"
 _EXAMPLES = 3
 
 
-
-def layer_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The judge's settings: overrides (extract_pdf passes `settings["layer_options"]`) over LAYER_DEFAULTS."""
-    return {**LAYER_DEFAULTS, **(settings or {})}
-
-
 @dataclass(frozen=True)
 class LayerVerdict:
     """Whether a hidden text layer can be read instead of the page image, with the evidence.
 
     `score` (0..1) is the word rate less the share of damaged tokens: a summary for inspect and
-    reports; `trusted` is decided by the thresholds of LAYER_DEFAULTS, each failure named in
+    reports; `trusted` is decided by the thresholds of LayerSettings, each failure named in
     `reasons` (a trusted layer has one reason: how well it read).
     """
 
@@ -247,7 +219,7 @@ def _walk(objs: Iterable[Any]) -> Iterator[Any]:
             yield obj
 
 
-def _covering_images(page: Any, cfg: Mapping[str, Any]) -> bool:
+def _covering_images(page: Any, cfg: LayerSettings) -> bool:
     """Whether the page's images together cover at least min_image_cover of it (pdfplumber's dicts)."""
     width, height = float(page.width), float(page.height)
     if width <= 0 or height <= 0 or not page.images:
@@ -255,17 +227,17 @@ def _covering_images(page: Any, cfg: Mapping[str, Any]) -> bool:
     frame = (0.0, 0.0, width, height)
     covered = sum(_area((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])), frame)
                   for i in page.images)
-    return covered / (width * height) >= cfg["min_image_cover"]
+    return covered / (width * height) >= cfg.min_image_cover
 
 
-def chars_under_image(page: Any, settings: Mapping[str, Any] | None = None) -> list[Any]:
+def chars_under_image(page: Any, settings: Mapping[str, Any] | LayerSettings | None = None) -> list[Any]:
     """Characters (LTChars, spaces included) drawn before an image that was then drawn over them, on
     a page whose images cover at least min_image_cover of it: a scan laid over its own text layer.
 
     Text drawn after the image is on top of it (a report printed over a background picture) and is
     ordinary visible text.
     """
-    cfg = layer_settings(settings)
+    cfg = LayerSettings.resolve(settings)
     if not _covering_images(page, cfg):
         return []
     from pdfminer.layout import LTChar, LTImage
@@ -287,34 +259,34 @@ def chars_under_image(page: Any, settings: Mapping[str, Any] | None = None) -> l
     return under
 
 
-def _hidden_layer(page: Any, cfg: Mapping[str, Any]) -> tuple[str, list[Any]]:
+def _hidden_layer(page: Any, cfg: LayerSettings) -> tuple[str, list[Any]]:
     """(kind, the layer's characters: LTChars, or pdfplumber dicts for a visible layer)."""
-    if not _at_least(_ink(page.chars), cfg["min_chars"]):
+    if not _at_least(_ink(page.chars), cfg.min_chars):
         return "none", []
     total: int | None = None
     estimate = hidden_text_estimate(page)
-    if estimate >= cfg["min_chars"]:
+    if estimate >= cfg.min_chars:
         total = sum(1 for _ in _ink(page.chars))
-    if total is not None and estimate >= cfg["min_layer_share"] * total:
+    if total is not None and estimate >= cfg.min_layer_share * total:
         invisible = [ch for ch, mode in _drawn_chars(page) if mode in INVISIBLE_MODES]
         ink = sum(1 for _ in _ink(invisible))
-        if ink >= cfg["min_chars"] and ink >= cfg["min_layer_share"] * total:
+        if ink >= cfg.min_chars and ink >= cfg.min_layer_share * total:
             return "invisible", invisible
     under = chars_under_image(page, cfg)
     if under:
         total = total if total is not None else sum(1 for _ in _ink(page.chars))
         ink = sum(1 for _ in _ink(under))
-        if ink >= cfg["min_chars"] and ink >= cfg["min_layer_share"] * total:
+        if ink >= cfg.min_chars and ink >= cfg.min_layer_share * total:
             return "under_image", under
     return "visible", page.chars
 
 
-def layer_kind(page: Any, settings: Mapping[str, Any] | None = None) -> str:
+def layer_kind(page: Any, settings: Mapping[str, Any] | LayerSettings | None = None) -> str:
     """What text layer a pdfplumber page has: "none" (fewer than min_chars printable characters),
     "visible" (ordinary text, drawn to be read), "invisible" (most characters drawn in render mode 3
     or 7: an OCR layer behind a scan), or "under_image" (most characters drawn first and then
     covered by an image over most of the page: a scan laid over its own text layer)."""
-    return _hidden_layer(page, layer_settings(settings))[0]
+    return _hidden_layer(page, LayerSettings.resolve(settings))[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,13 +382,13 @@ def _broken_word(token: str) -> bool:
     return any(not (ch.isalpha() or ch in "'’-") for ch in token[letters[0]:letters[-1] + 1])
 
 
-def _rated(token: str, words: AbstractSet[str], cfg: Mapping[str, Any]) -> bool:
+def _rated(token: str, words: AbstractSet[str], cfg: LayerSettings) -> bool:
     """Whether a token counts in the word rate: a word, or a broken word, of min_word_length
     letters or more, except an unknown short all-capital acronym (`UASC`, `ICPCs`, `P&TC`), which
     no word list has."""
-    if sum(ch.isalpha() for ch in token) < cfg["min_word_length"]:
+    if sum(ch.isalpha() for ch in token) < cfg.min_word_length:
         return False
-    if _ACRONYM.fullmatch(token) and len(token) <= cfg["max_acronym_length"] + 2 and not is_known(token, words):
+    if _ACRONYM.fullmatch(token) and len(token) <= cfg.max_acronym_length + 2 and not is_known(token, words):
         return False
     return _is_word(token) or _broken_word(token)
 
@@ -431,7 +403,7 @@ def _glued_sign(token: str) -> bool:
     return not _BARE.fullmatch(token) and lost_percent(token) is not None
 
 
-def percent_confusions(tokens: Sequence[str], settings: Mapping[str, Any] | None = None) -> list[str]:
+def percent_confusions(tokens: Sequence[str], settings: Mapping[str, Any] | LayerSettings | None = None) -> list[str]:
     """Figures on the page that are a percentage whose `%` was read as digits (`5570` for `55%`).
 
     A figure like `5570` may be a count (a suspect). Figures printed next to each other, with no
@@ -445,7 +417,7 @@ def percent_confusions(tokens: Sequence[str], settings: Mapping[str, Any] | None
       hundred, so a clean page of counts with a few `170`s passes.
     A figure with its sign glued on as letters (`55%o`, `557o`) is always one.
     """
-    cfg = layer_settings(settings)
+    cfg = LayerSettings.resolve(settings)
     glued = {i for i, t in enumerate(tokens) if _glued_sign(t)}
     suspects = {i for i, t in enumerate(tokens) if _BARE.fullmatch(t) and lost_percent(t)}
     figure = [bool(_BARE.fullmatch(t) or _GROUPED.fullmatch(t) or _PERCENT.fullmatch(t)) or i in glued
@@ -461,13 +433,13 @@ def percent_confusions(tokens: Sequence[str], settings: Mapping[str, Any] | None
             if percents:
                 for j in in_run:
                     reading = float((lost_percent(tokens[j]) or "nan%").rstrip("%"))
-                    if any(abs(p - reading) <= cfg["percent_band"] for p in percents):
+                    if any(abs(p - reading) <= cfg.percent_band for p in percents):
                         confused.add(j)
-            elif len(in_run) >= cfg["min_suspects"] and len(in_run) >= cfg["suspect_run_share"] * len(run):
+            elif len(in_run) >= cfg.min_suspects and len(in_run) >= cfg.suspect_run_share * len(run):
                 confused.update(in_run)
         run = []
     large = [t for t in tokens if _GROUPED.fullmatch(t) or (_BARE.fullmatch(t) and float(t) >= 100)]
-    if len(suspects) >= cfg["min_suspects"] and len(suspects) >= cfg["suspect_share"] * len(large):
+    if len(suspects) >= cfg.min_suspects and len(suspects) >= cfg.suspect_share * len(large):
         confused |= suspects
     return [tokens[i] for i in sorted(confused)]
 
@@ -490,7 +462,7 @@ def _examples(items: Sequence[str]) -> str:
 
 
 def judge_layer(words: Sequence[str], vocabulary: AbstractSet[str] | None = None,
-                settings: Mapping[str, Any] | None = None) -> LayerVerdict:
+                settings: Mapping[str, Any] | LayerSettings | None = None) -> LayerVerdict:
     """Whether a page's words (in reading order) read as a clean text layer.
 
     The layer fails on any of: a word rate (rated words found in `vocabulary`, by default the
@@ -499,7 +471,7 @@ def judge_layer(words: Sequence[str], vocabulary: AbstractSet[str] | None = None
     words split in two. Each failure is one reason, with examples; the score is the word rate less
     the share of damaged tokens.
     """
-    cfg = layer_settings(settings)
+    cfg = LayerSettings.resolve(settings)
     known = lexicon() if vocabulary is None else vocabulary
     tokens = _tokens(words)
     if not tokens:
@@ -514,16 +486,16 @@ def judge_layer(words: Sequence[str], vocabulary: AbstractSet[str] | None = None
     split_share = 2 * len(splits) / max(len(rated), 1)
 
     reasons: list[str] = []
-    if len(rated) >= cfg["min_rated_words"] and rate < cfg["min_word_rate"]:
-        reasons.append(f"word rate {rate:.2f} < {cfg['min_word_rate']:.2f}")
-    if len(glyphs) > cfg["max_homoglyph_words"]:
+    if len(rated) >= cfg.min_rated_words and rate < cfg.min_word_rate:
+        reasons.append(f"word rate {rate:.2f} < {cfg.min_word_rate:.2f}")
+    if len(glyphs) > cfg.max_homoglyph_words:
         reasons.append(f"homoglyphs in {len(glyphs)} word{'s' * (len(glyphs) != 1)}{_examples(glyphs)}")
-    if len(confusions) > cfg["max_confusions"]:
+    if len(confusions) > cfg.max_confusions:
         reasons.append(f"{len(confusions)} digit/percent confusion{'s' * (len(confusions) != 1)}"
                        f"{_examples(confusions)}")
-    if len(lettered) > cfg["max_letter_figures"]:
+    if len(lettered) > cfg.max_letter_figures:
         reasons.append(f"letters inside {len(lettered)} figure{'s' * (len(lettered) != 1)}{_examples(lettered)}")
-    if len(splits) >= cfg["min_split_words"] and split_share > cfg["max_split_share"]:
+    if len(splits) >= cfg.min_split_words and split_share > cfg.max_split_share:
         reasons.append(f"{split_share:.0%} of words split{_examples(splits)}")
     if not rated and not any(ch.isdigit() for t in tokens for ch in t):
         reasons.append("no words or figures to read in the text layer")
@@ -536,9 +508,9 @@ def judge_layer(words: Sequence[str], vocabulary: AbstractSet[str] | None = None
     return LayerVerdict(True, round(score, 3), (f"text layer reads cleanly: {summary}",))
 
 
-def layer_words(page: Any, settings: Mapping[str, Any] | None = None) -> tuple[str, list[str]]:
+def layer_words(page: Any, settings: Mapping[str, Any] | LayerSettings | None = None) -> tuple[str, list[str]]:
     """(layer kind, the words of its hidden layer in reading order; none for "none" and "visible")."""
-    cfg = layer_settings(settings)
+    cfg = LayerSettings.resolve(settings)
     kind, chars = _hidden_layer(page, cfg)
     if kind in ("none", "visible"):
         return kind, []
@@ -548,11 +520,11 @@ def layer_words(page: Any, settings: Mapping[str, Any] | None = None) -> tuple[s
     return kind, [w["text"] for w in extract_words(dicts)]
 
 
-def judge_page(page: Any, settings: Mapping[str, Any] | None = None) -> LayerVerdict | None:
+def judge_page(page: Any, settings: Mapping[str, Any] | LayerSettings | None = None) -> LayerVerdict | None:
     """The verdict on a pdfplumber page's hidden text layer (invisible, or under a page-sized image),
     or None for a page without one: an ordinary text page is not judged (it costs a look at the
     characters, images and decoded content streams pdfplumber already has), nor is a page with no
-    text (needs_ocr decides that one). `settings` override LAYER_DEFAULTS."""
+    text (needs_ocr decides that one). `settings` override LayerSettings' defaults."""
     kind, words = layer_words(page, settings)
     if kind in ("none", "visible"):
         return None

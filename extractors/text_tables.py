@@ -29,27 +29,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
 import numpy as np
 from scorecards.extractors.model import BBox, Word
-
-# Knobs of this engine; extractors.pdf.DEFAULT_SETTINGS["text_settings"] holds the ones a run uses.
-TEXT_SETTINGS: dict[str, Any] = {
-    "word_gap": 0.2,  # em: a wider gap between characters is a space (as geometry.fill_text reads it)
-    "chunk_gap": 0.5,  # em: a wider gap between words may separate two cells
-    "block_gap": 3.0,  # em: a wider blank between lines ends a table
-    "min_support": 2,  # lines with a gap at a column separator
-    "wide_gap": 3.0,  # em: a gap this wide is a column separator even when only one line has it
-    "cross_share": 0.15,  # share of lines whose words may cross a separator (spanning headers, overflow)
-    "merge_gap": 0.8,  # em: a wrapped cell's next line is at most this far below the previous one
-    "min_rows": 2,
-    "min_cols": 2,
-    "prose_words": 5,  # a cell line with this many words or more, mostly letters, reads as prose
-}
+from scorecards.extractors.settings import TextSettings
 
 _NUMBER = re.compile(r"^[(\[]?[-+–−]?[$£€]?\d[\d.,:/–\-]*%?[)\]]?[*†‡]*$")
 # A year, a financial year, `15/16`, or a date (`31/03/2025`, `31.3.24`): a heading, not a figure.
@@ -83,8 +70,12 @@ class Line:
 
 
 @dataclass
-class Piece:
-    """Words of one line that fall in one cell: columns first_col..last_col (more than one: spanning)."""
+class CellPiece:
+    """Words of one line that fall in one cell: columns first_col..last_col (more than one: spanning).
+
+    The engine's own: where a line's words sit in the columns it is working out. What the readers walk
+    (text, x extent and lineage of a printed piece, whatever found it) is `normalise.rows.RowPiece`.
+    """
 
     words: list[Word]
     first_col: int
@@ -105,15 +96,15 @@ class Piece:
 
 @dataclass
 class Row:
-    lines: list[list[Piece]] = field(default_factory=list)
+    lines: list[list[CellPiece]] = field(default_factory=list)
     top: float = 0.0
     bottom: float = 0.0
     # A cell merged down over later rows: column -> index of the last row it covers, and the
     # pieces of its text printed beside those rows (a group label centred on its rows).
     down: dict[int, int] = field(default_factory=dict)
-    below: list[Piece] = field(default_factory=list)
+    below: list[CellPiece] = field(default_factory=list)
 
-    def pieces(self) -> list[Piece]:
+    def pieces(self) -> list[CellPiece]:
         return [p for line in self.lines for p in line]
 
 
@@ -230,7 +221,7 @@ def _justified(line: Line) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-def separators(lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
+def separators(lines: Sequence[Line], settings: TextSettings) -> list[float]:
     """x positions where at least min_support lines have a gap between cells and few have a word.
 
     Evidence for a separator is a gap between chunks (wider than a word space) on both sides of it;
@@ -241,11 +232,11 @@ def separators(lines: Sequence[Line], settings: dict[str, Any]) -> list[float]:
     """
     # Lines of one cell (a section label, a wrapped cell, a paragraph) say nothing about columns,
     # though a separator in a gap had better not cut them where it can help it.
-    soft = [(line.x0, line.x1) for line in lines if len(chunks(line, settings["chunk_gap"])) == 1]
-    lines = [line for line in lines if len(chunks(line, settings["chunk_gap"])) > 1]
+    soft = [(line.x0, line.x1) for line in lines if len(chunks(line, settings.chunk_gap)) == 1]
+    lines = [line for line in lines if len(chunks(line, settings.chunk_gap)) > 1]
     if not lines:
         return []
-    gap = settings["chunk_gap"]
+    gap = settings.chunk_gap
     first = _separators_once(lines, settings, lambda run: False, soft)
     spanning: set[int] = set()
     above: list[list[Word]] = []
@@ -276,7 +267,7 @@ def _first_body(lines: Sequence[Line], chunk_gap: float) -> int:
 
 
 def _separators_once(
-    lines: Sequence[Line], settings: dict[str, Any], ignore: Any, soft: Sequence[tuple[float, float]] = ()
+    lines: Sequence[Line], settings: TextSettings, ignore: Any, soft: Sequence[tuple[float, float]] = ()
 ) -> list[float]:
     """Separators where the lines' gaps line up (see `separators`).
 
@@ -284,7 +275,7 @@ def _separators_once(
     gap that the body's lines mostly have are a heading over several columns (a period centred
     over its breakdowns), which the cells then span, not evidence against the column.
     """
-    gap_em = settings["chunk_gap"]
+    gap_em = settings.chunk_gap
     left = int(min(line.x0 for line in lines)) - 1
     right = int(max(line.x1 for line in lines)) + 2
     first_body = _first_body(lines, gap_em)
@@ -317,11 +308,11 @@ def _separators_once(
             support[gap] += 1
             if i >= first_body:
                 body_support[gap] += 1
-            if b[0].x0 - a[-1].x1 >= settings["wide_gap"] * b[0].size:
+            if b[0].x0 - a[-1].x1 >= settings.wide_gap * b[0].size:
                 wide[gap] += 1
     n_body = len(lines) - first_body
-    tolerance = max(1, int(settings["cross_share"] * len(lines)))
-    body_tolerance = max(1, int(settings["cross_share"] * n_body))
+    tolerance = max(1, int(settings.cross_share * len(lines)))
+    body_tolerance = max(1, int(settings.cross_share * n_body))
     # One line's gap is enough when nothing crosses it and it is wide (a small table: a label and
     # a figure far apart on the only line that fills both columns), when the text after it starts
     # where other lines start theirs (a year printed once at the top of its rows, beside a column
@@ -329,9 +320,9 @@ def _separators_once(
     aligned = _aligned_starts(lines, left, right, settings)
     # A table of one row has one line of figures: its gaps that no line crosses are columns.
     alone = (body_support >= 1) & (n_body == 1)
-    evidence = (support >= settings["min_support"]) | (((wide >= 1) | aligned | alone) & (across + head_across == 0))
+    evidence = (support >= settings.min_support) | (((wide >= 1) | aligned | alone) & (across + head_across == 0))
     # The body's own columns: most of its lines have the gap.
-    backed = (body_support >= min(settings["min_support"], n_body)) & (body_support * 2 >= n_body) & (across == 0)
+    backed = (body_support >= min(settings.min_support, n_body)) & (body_support * 2 >= n_body) & (across == 0)
     ok = (
         evidence
         & (across <= body_tolerance)
@@ -341,7 +332,7 @@ def _separators_once(
     last_head: list[tuple[float, float]] = []  # the sub-headings right over the body, a row of their own
     if first_body and (
         first_body == 1
-        or lines[first_body - 1].top - lines[first_body - 2].bottom > settings["merge_gap"] * lines[first_body - 1].size
+        or lines[first_body - 1].top - lines[first_body - 2].bottom > settings.merge_gap * lines[first_body - 1].size
     ):
         last_head = [(run[0].x0, run[-1].x1) for run in chunks(lines[first_body - 1], gap_em)]
     found: list[tuple[float, float]] = []  # (x, chunks across)
@@ -370,7 +361,7 @@ def _separators_once(
             found.append(_place(lo, a, body_spans, head_lines, soft))
             lo = b
         found.append(_place(lo, hi, body_spans, head_lines, soft))
-    kept = _one_per_gap(found, lines, settings["chunk_gap"], first_body)
+    kept = _one_per_gap(found, lines, settings.chunk_gap, first_body)
     return _own_starts(kept, lines, settings, first_body, dict(found))
 
 
@@ -435,16 +426,16 @@ def _place(
     return best[2], best[3]
 
 
-def _aligned_starts(lines: Sequence[Line], left: int, right: int, settings: dict[str, Any]) -> np.ndarray:
+def _aligned_starts(lines: Sequence[Line], left: int, right: int, settings: TextSettings) -> np.ndarray:
     """x positions in a gap (wider than a word space) before a chunk that starts within a point of
     where another line starts one (min_support starts in all): a left-aligned column seen in one
     line's gap."""
-    gap_em = settings["chunk_gap"]
+    gap_em = settings.chunk_gap
     starts = [run[0].x0 for line in lines for run in chunks(line, gap_em)]
     out = np.zeros(right - left, dtype=bool)
     for line in lines:
         for a, b in itertools.pairwise(chunks(line, gap_em)):
-            if sum(1 for x in starts if abs(x - b[0].x0) <= 1.0) >= settings["min_support"]:
+            if sum(1 for x in starts if abs(x - b[0].x0) <= 1.0) >= settings.min_support:
                 out[int(np.ceil(a[-1].x1)) - left : int(b[0].x0) - left + 1] = True
     return out
 
@@ -452,7 +443,7 @@ def _aligned_starts(lines: Sequence[Line], left: int, right: int, settings: dict
 def _own_starts(
     seps: list[float],
     lines: Sequence[Line],
-    settings: dict[str, Any],
+    settings: TextSettings,
     first_body: int = 0,
     crossing: dict[float, float] | None = None,
 ) -> list[float]:
@@ -464,7 +455,7 @@ def _own_starts(
     justified heading, `for Sale   to`, or a heading beside a figure's minus sign). Of its two
     separators the one across more text goes (`crossing`: body chunks, and a thousandth per header
     chunk), the left one when they cut alike. A table of one row needs no second line."""
-    gap = settings["chunk_gap"]
+    gap = settings.chunk_gap
     crossing = crossing or {}
     starts = [(run[0].x0, i >= first_body) for i, line in enumerate(lines) for run in chunks(line, gap)]
     # A body cell starts in the column its first character or so is in (as `_piece` places it).
@@ -484,7 +475,7 @@ def _own_starts(
             own = [body for x, body in starts if s < x < right]
             # (a table of one row: its one line of figures is enough, or the sub-heading over a blank)
             single = len(lines) - first_body == 1 and (any(own) or any(s < x < right for x in last_head))
-            if len(own) < settings["min_support"] and not single:
+            if len(own) < settings.min_support and not single:
                 del kept[i]
             elif first_body and not any(s < x < right for x in body_starts + last_head):
                 worse = i + 1 < len(kept) and crossing.get(kept[i + 1], 0.0) > crossing.get(s, 0.0)
@@ -527,25 +518,25 @@ def _column(x: float, seps: Sequence[float]) -> int:
     return sum(1 for s in seps if s < x)
 
 
-def pieces_of(line: Line, seps: Sequence[float], chunk_gap: float) -> list[Piece]:
+def pieces_of(line: Line, seps: Sequence[float], chunk_gap: float) -> list[CellPiece]:
     """The line's cells: one per chunk, a chunk across a separator spanning both columns."""
     out = [_piece(run, seps) for run in chunks(line, chunk_gap)]
-    merged: list[Piece] = []
+    merged: list[CellPiece] = []
     for piece in out:  # two chunks in one column (justified text, wide spaces) are one cell
         if merged and merged[-1].last_col >= piece.first_col:
             prev = merged[-1]
-            merged[-1] = Piece(prev.words + piece.words, prev.first_col, max(prev.last_col, piece.last_col))
+            merged[-1] = CellPiece(prev.words + piece.words, prev.first_col, max(prev.last_col, piece.last_col))
         else:
             merged.append(piece)
     return merged
 
 
-def _piece(words: list[Word], seps: Sequence[float]) -> Piece:
+def _piece(words: list[Word], seps: Sequence[float]) -> CellPiece:
     # A word reaching a separator by less than a character still belongs to its own column (a
     # word shorter than that by its middle: `-`).
     first = _column(min(words[0].x0 + 0.5 * words[0].size, (words[0].x0 + words[0].x1) / 2), seps)
     last = _column(max(words[-1].x1 - 0.5 * words[-1].size, (words[-1].x0 + words[-1].x1) / 2), seps)
-    return Piece(words, first, max(first, last))
+    return CellPiece(words, first, max(first, last))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,13 +549,13 @@ def _crossed(line: Line, seps: Sequence[float], chunk_gap: float) -> int:
     return sum(1 for s in seps for run in chunks(line, chunk_gap) if run[0].x0 < s < run[-1].x1)
 
 
-def _multi(line: Line, settings: dict[str, Any]) -> bool:
-    return len(chunks(line, settings["chunk_gap"])) > 1
+def _multi(line: Line, settings: TextSettings) -> bool:
+    return len(chunks(line, settings.chunk_gap)) > 1
 
 
-def _is_prose_line(line: Line, width: float, settings: dict[str, Any]) -> bool:
+def _is_prose_line(line: Line, width: float, settings: TextSettings) -> bool:
     """A line of running text: one chunk, many words, most of the region's width."""
-    return not _multi(line, settings) and len(line.words) >= settings["prose_words"] and line.x1 - line.x0 > 0.5 * width
+    return not _multi(line, settings) and len(line.words) >= settings.prose_words and line.x1 - line.x0 > 0.5 * width
 
 
 def _on_band(line: Line, block: Sequence[Line], bands: Sequence[BBox]) -> bool:
@@ -577,11 +568,11 @@ def _on_band(line: Line, block: Sequence[Line], bands: Sequence[BBox]) -> bool:
     )
 
 
-def _has_number(line: Line, settings: dict[str, Any]) -> bool:
-    return any(is_number(" ".join(w.text for w in run)) for run in chunks(line, settings["chunk_gap"]))
+def _has_number(line: Line, settings: TextSettings) -> bool:
+    return any(is_number(" ".join(w.text for w in run)) for run in chunks(line, settings.chunk_gap))
 
 
-def _split_repeated_headers(lines: list[Line], settings: dict[str, Any]) -> list[list[Line]]:
+def _split_repeated_headers(lines: list[Line], settings: TextSettings) -> list[list[Line]]:
     """Tables stacked one under another repeat their header: each repeat (with its title) starts a table."""
     parts: list[list[Line]] = [[]]
     header: set[str] = set()
@@ -603,9 +594,9 @@ def _split_repeated_headers(lines: list[Line], settings: dict[str, Any]) -> list
     return [p for p in parts if p]
 
 
-def _crossing(lines: list[Line], seps: Sequence[float], settings: dict[str, Any], min_words: int = 1) -> float:
+def _crossing(lines: list[Line], seps: Sequence[float], settings: TextSettings, min_words: int = 1) -> float:
     """Share of the lines with a chunk of at least min_words words across a separator."""
-    gap = settings["chunk_gap"]
+    gap = settings.chunk_gap
     crossed = sum(
         1
         for ln in lines
@@ -625,7 +616,7 @@ def _set_as_rows(lines: list[Line], i: int) -> bool:
     return max(lines[i].top - lines[i - 1].bottom, lines[i + 1].top - lines[i].bottom) <= widest + 0.5
 
 
-def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBox] = ()) -> list[list[Line]]:
+def _split_at_headings(lines: list[Line], settings: TextSettings, bands: Sequence[BBox] = ()) -> list[list[Line]]:
     """Split a block where two tables meet.
 
     At a single-cell line across the columns: a heading in a larger font, a run of such lines
@@ -650,7 +641,7 @@ def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Seque
         if len(near_above) < need or len(near_below) < need:
             continue
         if heading:
-            gap = settings["chunk_gap"]
+            gap = settings.chunk_gap
             seps = separators(above, settings)
             if not _crossed(line, seps, gap):
                 continue  # within one column: a wrapped cell or a section label, not a heading
@@ -676,7 +667,7 @@ def _split_at_headings(lines: list[Line], settings: dict[str, Any], bands: Seque
     return [lines]
 
 
-def _trim(block: list[Line], settings: dict[str, Any], bands: Sequence[BBox]) -> list[Line]:
+def _trim(block: list[Line], settings: TextSettings, bands: Sequence[BBox]) -> list[Line]:
     """Drop leading and trailing lines that are not rows of the table: titles, notes, headings.
 
     Kept: a single-cell line on a shaded band across the table (its title row), and a trailing line
@@ -701,7 +692,7 @@ def _trim(block: list[Line], settings: dict[str, Any], bands: Sequence[BBox]) ->
     return block
 
 
-def _group_header(block: list[Line], seps: Sequence[float], settings: dict[str, Any]) -> bool:
+def _group_header(block: list[Line], seps: Sequence[float], settings: TextSettings) -> bool:
     """Is the block's first line (one cell) a header over a group of columns (`Latest statistics`
     over `Birmingham SN National`): right of the first column, close above a header line, and a few
     words or centred over a run of the columns below? Its wrapped lines may come between, and it
@@ -713,7 +704,7 @@ def _group_header(block: list[Line], seps: Sequence[float], settings: dict[str, 
     while (
         k < len(block) - 1
         and not _multi(block[k], settings)
-        and block[k].top - block[k - 1].bottom <= settings["merge_gap"] * first.size
+        and block[k].top - block[k - 1].bottom <= settings.merge_gap * first.size
         and (
             (first.x0 - first.size <= block[k].x0 and block[k].x1 <= first.x1 + first.size)
             # or centred under it: a centred heading's next line may be the wider one
@@ -729,31 +720,31 @@ def _group_header(block: list[Line], seps: Sequence[float], settings: dict[str, 
         and not _has_number(nxt, settings)
     ):
         return False
-    if k == 1 and len(first.words) < settings["prose_words"] and _multi(nxt, settings):
+    if k == 1 and len(first.words) < settings.prose_words and _multi(nxt, settings):
         return True
     # Stacked or long headings: in the header's own size (a title over the table is bigger).
     if abs(first.size - nxt.size) > 0.1 * nxt.size:
         return False
     if not _multi(nxt, settings):  # a heading over a heading over the columns (`2022` over `Jan`)
-        return len(first.words) < settings["prose_words"] and _group_header(block[k:], seps, settings)
-    extent = _column_extents(block[k:], seps, settings["chunk_gap"])
+        return len(first.words) < settings.prose_words and _group_header(block[k:], seps, settings)
+    extent = _column_extents(block[k:], seps, settings.chunk_gap)
     return _centred_over(first.x0, first.x1, first.size, seps, extent, max(ln.x1 for ln in block[k:]))
 
 
-def _titled(line: Line, seps: Sequence[float], settings: dict[str, Any], below: Sequence[Line] = ()) -> bool:
+def _titled(line: Line, seps: Sequence[float], settings: TextSettings, below: Sequence[Line] = ()) -> bool:
     """A title line (`Table 2.   Actual and projected numbers for ...`): a sentence across columns.
 
     Not a heading centred over a run of the columns below (`Number of cases resolved in the agreed
     timescale` over its breakdowns): a title is set from the left, whatever columns it runs over.
     """
-    extent = _column_extents(below, seps, settings["chunk_gap"])
+    extent = _column_extents(below, seps, settings.chunk_gap)
     right = max((ln.x1 for ln in below), default=line.x1)
     wrapped = [
         ln for ln in below[:1]
-        if not _multi(ln, settings) and ln.top - line.bottom <= settings["merge_gap"] * line.size
+        if not _multi(ln, settings) and ln.top - line.bottom <= settings.merge_gap * line.size
     ]
     return any(
-        len(run) >= settings["prose_words"]
+        len(run) >= settings.prose_words
         and any(run[0].x0 < s < run[-1].x1 for s in seps)
         and not (
             _centred_over(run[0].x0, run[-1].x1, run[0].size, seps, extent, right)
@@ -764,7 +755,7 @@ def _titled(line: Line, seps: Sequence[float], settings: dict[str, Any], below: 
                 if run[0].x0 - ln.size <= ln.x0 and ln.x1 <= run[-1].x1 + ln.size
             )
         )
-        for run in chunks(line, settings["chunk_gap"])
+        for run in chunks(line, settings.chunk_gap)
     )
 
 
@@ -811,19 +802,19 @@ def _centred_over(
     return False
 
 
-def _aligned(line: Line, seps: Sequence[float], settings: dict[str, Any]) -> bool:
+def _aligned(line: Line, seps: Sequence[float], settings: TextSettings) -> bool:
     """Does one of the line's gaps hold a column separator?"""
-    runs = chunks(line, settings["chunk_gap"])
+    runs = chunks(line, settings.chunk_gap)
     return any(a[-1].x1 <= s <= b[0].x0 for a, b in itertools.pairwise(runs) for s in seps)
 
 
-def _wraps(block: list[Line], seps: Sequence[float], settings: dict[str, Any]) -> bool:
+def _wraps(block: list[Line], seps: Sequence[float], settings: TextSettings) -> bool:
     """Is the block's last line (one cell) the wrapped end of the cell above it?"""
     if len(block) < 2:
         return False
-    gap = settings["chunk_gap"]
+    gap = settings.chunk_gap
     last, above = block[-1], block[-2]
-    if last.top - above.bottom > settings["merge_gap"] * last.size or _crossed(last, seps, gap):
+    if last.top - above.bottom > settings.merge_gap * last.size or _crossed(last, seps, gap):
         return False
     if _crossed(above, seps, gap) or _has_number(last, settings):
         return False  # the line above runs across the columns: a paragraph, not a cell
@@ -835,12 +826,12 @@ def _wraps(block: list[Line], seps: Sequence[float], settings: dict[str, Any]) -
     return bool(prev) and _wrapped(prev[0], piece, max(widths))
 
 
-def find_blocks(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBox] = ()) -> list[list[Line]]:
+def find_blocks(lines: list[Line], settings: TextSettings, bands: Sequence[BBox] = ()) -> list[list[Line]]:
     """Runs of lines that line up in columns: split at wide blanks, paragraphs, repeated headers and
     headings between tables of different columns; titles and notes trimmed off."""
     regions: list[list[Line]] = []
     for line in lines:
-        if regions and line.top - regions[-1][-1].bottom <= settings["block_gap"] * line.size:
+        if regions and line.top - regions[-1][-1].bottom <= settings.block_gap * line.size:
             regions[-1].append(line)
         else:
             regions.append([line])
@@ -870,7 +861,7 @@ def find_blocks(lines: list[Line], settings: dict[str, Any], bands: Sequence[BBo
         for piece in _split_repeated_headers(part, settings):
             for block in _split_at_headings(piece, settings, bands):
                 block = _trim(block, settings, bands)
-                if sum(1 for ln in block if _multi(ln, settings)) >= settings["min_rows"]:
+                if sum(1 for ln in block if _multi(ln, settings)) >= settings.min_rows:
                     out.append(block)
     return out
 
@@ -894,7 +885,7 @@ def is_figure(text: str) -> bool:
     return is_number(text) and not _PERIOD.match(text.strip())
 
 
-def _wrapped(prev: Piece, nxt: Piece, width: float) -> bool:
+def _wrapped(prev: CellPiece, nxt: CellPiece, width: float) -> bool:
     """Did the renderer break prev's text here: is prev's line too full for nxt's first word?
 
     A cell's text wraps only when the next word does not fit, so prev's line and that word are
@@ -921,12 +912,12 @@ def _open_ended(text: str) -> bool:
     return last in _CONNECTIVES or text.endswith((",", "-", "&", "/", "("))
 
 
-def _continues(row: Row, line: list[Piece], gap: float, widths: dict[int, float], settings: dict[str, Any]) -> bool:
+def _continues(row: Row, line: list[CellPiece], gap: float, widths: dict[int, float], settings: TextSettings) -> bool:
     """Is this line the wrapped continuation of the row's cells rather than a new row?"""
     size = median(w.size for p in line for w in p.words)
-    if gap > settings["merge_gap"] * size:
+    if gap > settings.merge_gap * size:
         return False
-    latest: dict[int, Piece] = {}
+    latest: dict[int, CellPiece] = {}
     for earlier in row.lines:
         for piece in earlier:
             for col in range(piece.first_col, piece.last_col + 1):
@@ -958,7 +949,7 @@ def _continues(row: Row, line: list[Piece], gap: float, widths: dict[int, float]
     return all(_carries_on(piece, latest, widths, True) for piece in line)
 
 
-def _under_span(piece: Piece, latest: dict[int, Piece], line: list[Piece]) -> bool:
+def _under_span(piece: CellPiece, latest: dict[int, CellPiece], line: list[CellPiece]) -> bool:
     """Is the piece, alone on its line, within the columns of a spanning cell above it and in the
     same font? (Several pieces under one spanning cell are the sub-headers of a group header.)"""
     above = latest.get(piece.first_col)
@@ -972,7 +963,9 @@ def _under_span(piece: Piece, latest: dict[int, Piece], line: list[Piece]) -> bo
     )
 
 
-def _carries_on(piece: Piece, latest: dict[int, Piece], widths: dict[int, float], figures: bool = False) -> bool:
+def _carries_on(
+    piece: CellPiece, latest: dict[int, CellPiece], widths: dict[int, float], figures: bool = False
+) -> bool:
     """Is the piece the wrapped rest of the one-column cell above it? A unit may be (`100` / `%`);
     a figure only when `figures` allows it and the cell above is text."""
     prev = latest.get(piece.first_col)
@@ -985,7 +978,7 @@ def _carries_on(piece: Piece, latest: dict[int, Piece], widths: dict[int, float]
     return _wrapped(prev, piece, widths.get(piece.first_col, 0.0))
 
 
-def group_rows(piece_lines: list[tuple[Line, list[Piece]]], settings: dict[str, Any]) -> list[Row]:
+def group_rows(piece_lines: list[tuple[Line, list[CellPiece]]], settings: TextSettings) -> list[Row]:
     widths: dict[int, float] = {}
     for _, pieces in piece_lines:
         for p in pieces:
@@ -1004,7 +997,9 @@ def group_rows(piece_lines: list[tuple[Line, list[Piece]]], settings: dict[str, 
     return rows
 
 
-def _merged_down(rows: list[Row], line: list[Piece], widths: dict[int, float], settings: dict[str, Any]) -> int | None:
+def _merged_down(
+    rows: list[Row], line: list[CellPiece], widths: dict[int, float], settings: TextSettings
+) -> int | None:
     """The earlier row whose cell this lone line carries on, the column empty in the rows since:
     a group label down the side, centred on the rows it groups, so that its second line falls
     beside the next row. That cell is merged down over those rows, as a ruled table draws it."""
@@ -1018,7 +1013,7 @@ def _merged_down(rows: list[Row], line: list[Piece], widths: dict[int, float], s
         if above:
             last = max(above, key=lambda p: p.words[0].top)
             gap = piece.words[0].top - max(w.bottom for w in last.words)
-            close = gap <= settings["merge_gap"] * piece.words[0].size
+            close = gap <= settings.merge_gap * piece.words[0].size
             return k if close and last.last_col == col and _wrapped(last, piece, widths.get(col, 0.0)) else None
     return None
 
@@ -1028,7 +1023,7 @@ def _merged_down(rows: list[Row], line: list[Piece], widths: dict[int, float], s
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_prose(piece: Piece, prose_words: int) -> bool:
+def _is_prose(piece: CellPiece, prose_words: int) -> bool:
     words = piece.text.split()
     letters = sum(ch.isalpha() for ch in piece.text)
     return len(words) >= prose_words and letters >= 0.6 * len(piece.text)
@@ -1071,20 +1066,20 @@ def _is_section(row: Row, rows: list[Row], bands: Sequence[BBox]) -> bool:
     return bool(body_fonts) and word.font not in body_fonts
 
 
-def build_table(block: list[Line], settings: dict[str, Any], bands: Sequence[BBox] = ()) -> TextTable | None:
+def build_table(block: list[Line], settings: TextSettings, bands: Sequence[BBox] = ()) -> TextTable | None:
     seps = separators(block, settings)
     if not seps:
         return None
-    piece_lines = [(line, pieces_of(line, seps, settings["chunk_gap"])) for line in block]
+    piece_lines = [(line, pieces_of(line, seps, settings.chunk_gap)) for line in block]
     n_cols = len(seps) + 1
     used = {c for _, pieces in piece_lines for p in pieces for c in range(p.first_col, p.last_col + 1)}
-    if len(used) < settings["min_cols"]:
+    if len(used) < settings.min_cols:
         return None
     _widen_centred_headers(piece_lines, n_cols, settings)
     rows = group_rows(piece_lines, settings)
-    if len(rows) < settings["min_rows"]:
+    if len(rows) < settings.min_rows:
         return None
-    prose = _prose_share(rows, settings["prose_words"])
+    prose = _prose_share(rows, settings.prose_words)
 
     # The outer columns as wide as their text and a cell's padding (an em), as their neighbours are
     # to the separators: a line of a centred heading ending short of the edge is no broken word.
@@ -1109,7 +1104,7 @@ def build_table(block: list[Line], settings: dict[str, Any], bands: Sequence[BBo
     return TextTable(rects, bbox, len(rows), n_cols, prose)
 
 
-def _fit_pieces(seps: Sequence[float], pieces: Sequence[Piece]) -> list[float]:
+def _fit_pieces(seps: Sequence[float], pieces: Sequence[CellPiece]) -> list[float]:
     """Separators moved, where they can be, so that every one-column piece lies in its column (to
     half a point, as `geometry.cut_words` judges a grid): a piece let into its column by a fraction
     of a character (`NFHS-2 (1998-99)` by its `)`) keeps it, if no piece of the next column starts
@@ -1123,7 +1118,9 @@ def _fit_pieces(seps: Sequence[float], pieces: Sequence[Piece]) -> list[float]:
     return out
 
 
-def _widen_centred_headers(piece_lines: list[tuple[Line, list[Piece]]], n_cols: int, settings: dict[str, Any]) -> None:
+def _widen_centred_headers(
+    piece_lines: list[tuple[Line, list[CellPiece]]], n_cols: int, settings: TextSettings
+) -> None:
     """A header centred over several columns (`Thresholds` over `RI Good Outs.`) spans them.
 
     Only in the header (lines above the first figure), bottom up: a heading with empty neighbours
@@ -1166,9 +1163,9 @@ def _widen_centred_headers(piece_lines: list[tuple[Line, list[Piece]]], n_cols: 
         after = piece_lines[i + 1][1]
         line = piece_lines[i][0]
         above = piece_lines[i - 1] if i else None
-        close = above is not None and line.top - above[0].bottom <= settings["merge_gap"] * line.size
+        close = above is not None and line.top - above[0].bottom <= settings.merge_gap * line.size
         nxt = piece_lines[i + 1][0]
-        tight = nxt.top - line.bottom <= settings["merge_gap"] * line.size
+        tight = nxt.top - line.bottom <= settings.merge_gap * line.size
         for p in pieces:
             if close and any(q.x0 < p.x1 and p.x0 < q.x1 for q in above[1]):  # type: ignore[index]
                 continue  # a wrapped line of the heading above: it spans what that spans
@@ -1182,12 +1179,12 @@ def _widen_centred_headers(piece_lines: list[tuple[Line, list[Piece]]], n_cols: 
 
 
 def _centred_span(
-    p: Piece,
+    p: CellPiece,
     taken: set[int],
     below: set[int],
     extent: dict[int, tuple[float, float]],
     n_cols: int,
-    after: Sequence[Piece] = (),
+    after: Sequence[CellPiece] = (),
 ) -> tuple[int, int] | None:
     """The run of columns round p's own, free on p's line and filled below, that p is centred over.
 
@@ -1234,14 +1231,14 @@ def _centred_span(
     return best
 
 
-def _sub_headed(a: int, b: int, line: Sequence[Piece]) -> bool:
+def _sub_headed(a: int, b: int, line: Sequence[CellPiece]) -> bool:
     """Does the line hold a piece under each end of the run a..b, none of them reaching outside?"""
     inside = [q for q in line if q.last_col >= a and q.first_col <= b]
     filled = {c for q in inside for c in range(q.first_col, q.last_col + 1)}
     return all(a <= q.first_col and q.last_col <= b for q in inside) and {a, b} <= filled
 
 
-def _grouping(a: int, b: int, line: Sequence[Piece]) -> bool:
+def _grouping(a: int, b: int, line: Sequence[CellPiece]) -> bool:
     """Are there two headings or more on the line under the run a..b (it groups them)?"""
     return sum(1 for q in line if a <= q.first_col and q.last_col <= b) >= 2
 
@@ -1284,7 +1281,7 @@ def _row_spans(row: Row, n_cols: int, section: bool = False, header: bool = Fals
     return _spans_of(owner)
 
 
-def _header_spans(pieces: list[Piece], n_cols: int) -> list[tuple[int, int]]:
+def _header_spans(pieces: list[CellPiece], n_cols: int) -> list[tuple[int, int]]:
     """A header row's cells: pieces whose columns overlap, on one line or several, are one cell."""
     owner = list(range(n_cols))
     groups: list[tuple[int, int]] = []
@@ -1310,15 +1307,17 @@ def _spans_of(owner: list[int]) -> list[tuple[int, int]]:
 
 
 def find_text_tables(
-    chars: Sequence[dict[str, Any]], settings: dict[str, Any] | None = None, bands: Sequence[BBox] = ()
+    chars: Sequence[dict[str, Any]], settings: Mapping[str, Any] | TextSettings | None = None,
+    bands: Sequence[BBox] = (),
 ) -> list[TextTable]:
     """Every table the page's text alignment shows, as cell rectangles (in the chars' coordinates).
 
+    settings: the engine's knobs, extractors.settings.TextSettings or a dict of overrides of its defaults.
     bands: shaded rectangles of the page (row or title backgrounds), a hint that a line belongs to
     the table it heads.
     """
-    settings = {**TEXT_SETTINGS, **(settings or {})}
-    lines = group_lines(chars, settings["word_gap"])
+    settings = TextSettings.resolve(settings)
+    lines = group_lines(chars, settings.word_gap)
     out = []
     for block in find_blocks(lines, settings, bands):
         table = build_table(block, settings, bands)

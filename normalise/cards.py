@@ -43,7 +43,7 @@ from scorecards.normalise.records import (
     QuarantineRow,
     TargetRow,
 )
-from scorecards.normalise.rows import Piece, Row
+from scorecards.normalise.rows import Row, RowPiece
 from scorecards.normalise.targets import parse_polarity, parse_target, target_unit, tolerance_bounds
 from scorecards.normalise.values import strip_footnote, unit_from_label
 from scorecards.normalise.vocab import phrase_match, vocabulary
@@ -66,7 +66,7 @@ class Column:
 @dataclass
 class CardRow:
     label: str
-    values: dict[int, Piece]
+    values: dict[int, RowPiece]
     row: Row
 
 
@@ -82,7 +82,7 @@ class Card:
     columns: list[Column] = field(default_factory=list)
     rows: list[CardRow] = field(default_factory=list)
     commentary: list[str] = field(default_factory=list)
-    comparators: list[tuple[Row, Piece, Piece]] = field(default_factory=list)  # (row, name, figure)
+    comparators: list[tuple[Row, RowPiece, RowPiece]] = field(default_factory=list)  # (row, name, figure)
     # Where the measure's title, section, polarity, target, tolerance and commentary were read from.
     read_from: list[Lineage] = field(default_factory=list)
 
@@ -128,13 +128,13 @@ def _split_run_in_heading(row: Row) -> None:
         if match and match.start() > 0:
             share = match.start(1) / max(1, len(piece.text))
             cut = piece.x0 + share * (piece.x1 - piece.x0)
-            left = Piece(piece.text[: match.start()].strip(), piece.x0, cut - 1, piece.lineage)
-            right = Piece(piece.text[match.start(1):], cut, piece.x1, piece.lineage)
+            left = RowPiece(piece.text[: match.start()].strip(), piece.x0, cut - 1, piece.lineage)
+            right = RowPiece(piece.text[match.start(1):], cut, piece.x1, piece.lineage)
             row.pieces[k: k + 1] = [left, right]
             return
 
 
-def _header_pieces(row: Row) -> tuple[Piece, Piece] | None:
+def _header_pieces(row: Row) -> tuple[RowPiece, RowPiece] | None:
     """(target heading, tolerance heading) when the row is a card header's top row."""
     if any(_card_word(p.text) == "tolerance" for p in row.pieces) and not any(
             _card_word(p.text) == "target" for p in row.pieces):
@@ -162,7 +162,7 @@ def _is_commentary_heading(row: Row) -> bool:
     return len(row.pieces) == 1 and _card_word(row.pieces[0].text) == "commentary"
 
 
-def _comparator(row: Row) -> tuple[Piece, Piece] | None:
+def _comparator(row: Row) -> tuple[RowPiece, RowPiece] | None:
     """(name, figure) for a `National Average (2017)   31%` line."""
     pieces = row.pieces
     if len(pieces) == 1:  # running text with no wide gap: split the trailing figure off
@@ -170,8 +170,8 @@ def _comparator(row: Row) -> tuple[Piece, Piece] | None:
         if not match:
             return None
         whole = pieces[0]
-        name = Piece(match.group(1), whole.x0, whole.x1, whole.lineage)
-        figure = Piece(match.group(2), whole.x0, whole.x1, whole.lineage)
+        name = RowPiece(match.group(1), whole.x0, whole.x1, whole.lineage)
+        figure = RowPiece(match.group(2), whole.x0, whole.x1, whole.lineage)
         pieces = [name, figure]
     if len(pieces) > 3 or not pieces[-1].is_figure or comparator_name(pieces[0].text) is None:
         return None
@@ -208,7 +208,7 @@ def card_starts(rows: list[Row], i: int) -> bool:
 # --- reading a card -------------------------------------------------------------------------------
 
 
-def _nearest(columns: list[tuple[str, float, float]], piece: Piece) -> int:
+def _nearest(columns: list[tuple[str, float, float]], piece: RowPiece) -> int:
     """The column a piece sits in: the one it overlaps most, else the nearest by centre."""
     best, best_overlap = -1, 0.0
     for i, (_, x0, x1) in enumerate(columns):
@@ -349,7 +349,7 @@ def _read_counts(rows: list[Row], j: int, card: Card) -> int:
             break
         if not label:
             break
-        placed: dict[int, Piece] = {}
+        placed: dict[int, RowPiece] = {}
         for piece in values:
             placed.setdefault(_nearest(spans, piece), piece)
         card.rows.append(CardRow(" ".join(p.text for p in label), placed, row))
@@ -578,7 +578,9 @@ def _observation(
     ))
 
 
-def _comparator_record(card: Card, row: Row, name: Piece, figure: Piece, unit: str, out: NormalisedDocument) -> None:
+def _comparator_record(
+    card: Card, row: Row, name: RowPiece, figure: RowPiece, unit: str, out: NormalisedDocument
+) -> None:
     comparator = comparator_name(name.text) or name.text
     inside = _PAREN.search(name.text)
     period = parse_period(inside.group(1)) if inside else None

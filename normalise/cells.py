@@ -6,7 +6,7 @@
     ratio       := "(" NUMBER "/" NUMBER ")"    numerator / denominator, or "(" NUMBER ")" a count
     label       := WORD+                        the breakdown (`Inc UASC`, `Exc UASC`)
     period      := MONTH YEAR | QUARTER FY | FY (`Dec 17`, `Qtr2 2017/18`, `2016/17`)
-    rag         := Red | Amber | Green
+    rag         := Red | Amber | Green          (the vocabulary's RAG words)
 
     benchmark cell := "Local Measure" ... | (figure comparator period?)+
     comparator     := WORD+                     (`England average`, `Stat. Neighbour average`)
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from scorecards.normalise.periods import MONTHS, financial_year
 from scorecards.normalise.values import CellValue, strip_footnote, to_number
-from scorecards.normalise.vocab import phrase_match
+from scorecards.normalise.vocab import phrase_match, rag_colour, rag_pattern
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A printed amount: a sign (hyphen, en dash or minus sign), a currency sign either side of it, and a
@@ -32,8 +32,8 @@ _AMOUNT = r"(?:[-+\u2013\u2212]\s?)?[£$€]?[-+\u2013\u2212]?(?:\d{1,3}(?:,\d{3
 # computable): `***.*`, `.........`, `..`, `:`, `~`. Bullets and ticks are not among them.
 _MARKER = re.compile(r"[*.:~\-\u2013\u2014]+(?:\s+[*.:~\-\u2013\u2014]+)*")
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-_TOKEN = re.compile(
-    rf"""
+# Compiled by normalise.vocab.rag_pattern, `{rag}` standing for the vocabulary's RAG words.
+_TOKEN = rf"""
     (?P<ratio>\(\s*{_NUMBER}\s*/\s*{_NUMBER}\s*\))
   | (?P<count>\(\s*{_NUMBER}\s*\))
   | (?P<note>\([^)]*\))
@@ -41,11 +41,9 @@ _TOKEN = re.compile(
   | (?P<fy>(?<![\d/])(?:FY\s*)?(?:19|20)?\d{{2}}\s*/\s*(?:19|20)?\d{{2}}(?![\d/]))
   | (?P<month>\b(?:{_MONTH_NAMES})\.?[\s\-'’]*(?:19|20)?\d{{2}}\b)
   | (?P<number>{_AMOUNT})(?:\s*(?P<unit>%|per\s?cent\b|days?\b|cases?\b|weeks?\b))?
-  | (?P<rag>\b(?:Red|Amber|Green)\b)
+  | (?P<rag>\b{{rag}}\b)
   | (?P<word>[^\s()]+)
-    """,
-    re.X | re.I,
-)
+    """
 UNITS = {"%": "percent", "percent": "percent", "per cent": "percent", "day": "days", "days": "days",
          "case": "count", "cases": "count", "week": "weeks", "weeks": "weeks"}
 
@@ -84,7 +82,7 @@ class ParseError(ValueError):
 
 def tokenize(text: str) -> list[Token]:
     tokens = []
-    for match in _TOKEN.finditer(text):
+    for match in rag_pattern(_TOKEN, re.X | re.I).finditer(text):
         kind = match.lastgroup or "word"
         if match.group("number") is not None:
             unit = (match.group("unit") or "").lower()
@@ -140,7 +138,7 @@ def parse_value_cell(text: str) -> list[Part]:
             elif token.kind == "note":
                 note = token.text.strip("() ")
             elif token.kind == "rag":
-                rag = token.text.title()
+                rag = rag_colour(token.text)
             elif _is_period(token):
                 period = token.text
             else:

@@ -128,10 +128,10 @@ def inspect_file(path: Path, sha256: str, settings: dict[str, Any] | None = None
     Raises ExtractionError like `extract`.
     """
     from scorecards.extractors import extract
-    from scorecards.extractors.pdf import DEFAULT_SETTINGS
+    from scorecards.extractors.settings import PdfSettings
 
     settings = dict(settings or {})
-    stitch = path.suffix.lower() == ".pdf" and bool(settings.get("stitch", DEFAULT_SETTINGS["stitch"]))
+    stitch = path.suffix.lower() == ".pdf" and bool(settings.get("stitch", PdfSettings().stitch))
     doc = extract(path, sha256, {**settings, "stitch": False})
     regions = describe_regions(doc, stitch)
     return Inspection(doc, regions)

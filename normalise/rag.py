@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from scorecards.normalise.targets import Band
+from scorecards.normalise.vocab import rag_colour, rag_colours, rag_pattern
 
 HIGHER = "higher_is_better"
 LOWER = "lower_is_better"
-RAGS = ("Red", "Amber", "Green")  # worst to best
 BASIS_BANDS = "bands"
 BASIS_TARGET = "target and tolerance"
 
@@ -37,7 +37,7 @@ _POSITION_PHRASES = {
     "in tolerance": "Amber", "within tolerance": "Amber",
     "outside tolerance": "Red", "below target": "Red", "off target": "Red", "not met": "Red",
 }
-_COLOUR = re.compile(r"\b(red|amber|green)\b", re.I)
+_COLOUR = r"\b({rag})\b"  # a RAG word of the vocabulary (normalise.vocab.rag_pattern)
 
 
 class RagCheck(NamedTuple):
@@ -49,8 +49,8 @@ class RagCheck(NamedTuple):
 
 def colour_of(name: str) -> str:
     """`amber` / `AMBER` / `Amber band` -> Amber; a grade name (`Good`) -> ''."""
-    match = _COLOUR.search(name or "")
-    return match.group(1).title() if match else ""
+    match = rag_pattern(_COLOUR, re.I).search(name or "")
+    return rag_colour(match.group(1)) if match else ""
 
 
 def rag_from_position(text: str) -> str:
@@ -61,14 +61,14 @@ def rag_from_position(text: str) -> str:
     cleaned = " ".join((text or "").lower().replace("*", " ").split())
     if cleaned in _POSITION_PHRASES:
         return _POSITION_PHRASES[cleaned]
-    colours = {m.group(1).title() for m in _COLOUR.finditer(cleaned)}
+    colours = {rag_colour(m.group(1)) for m in rag_pattern(_COLOUR, re.I).finditer(cleaned)}
     return colours.pop() if len(colours) == 1 else ""
 
 
 def rag_from_bands(value: float, bands: Iterable[Band]) -> str:
     """The colour band holding value; the better one on a shared boundary; '' when none does."""
     holding = [colour_of(b.name) for b in bands if colour_of(b.name) and b.holds(value)]
-    return max(holding, key=RAGS.index) if holding else ""
+    return max(holding, key=rag_colours().index) if holding else ""
 
 
 def rag_from_target(

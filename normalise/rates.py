@@ -22,7 +22,7 @@ from scorecards.normalise.cards import comparator_name
 from scorecards.normalise.cells import ParseError, parse_cell, parse_value_cell
 from scorecards.normalise.periods import Period, add_months, month_end, parse_period
 from scorecards.normalise.records import BenchmarkRow, Lineage, Measure, NormalisedDocument, Observation, QuarantineRow
-from scorecards.normalise.rows import Piece, Row
+from scorecards.normalise.rows import Row, RowPiece
 from scorecards.normalise.values import unit_from_label
 from scorecards.normalise.vocab import vocabulary
 
@@ -197,7 +197,7 @@ def _read_one(rows: list[Row], i: int, lines: list[TextLine], frequency: str, ou
     while j < len(rows) and j - i <= 3 and rows[j].page == page and not rows[j].figures:
         heads.append(rows[j])
         j += 1
-    data: list[tuple[Row, Piece, list[Piece]]] = []
+    data: list[tuple[Row, RowPiece, list[RowPiece]]] = []
     while j < len(rows) and rows[j].page == page and not rows[j].consumed:
         row = rows[j]
         label, figures = row.pieces[0], row.pieces[1:]
@@ -234,7 +234,7 @@ def _read_one(rows: list[Row], i: int, lines: list[TextLine], frequency: str, ou
         out.measures.append(Measure(label, corner_text, frequency=frequency, page=row.page,
                                     table_index=where.table_index, row_index=where.row_index))
         out.cite(where)
-        placed: dict[int, Piece] = {}
+        placed: dict[int, RowPiece] = {}
         for piece in figures:
             placed.setdefault(_column_of(columns, piece), piece)
         for c, (kind, name, month) in enumerate(kinds):
@@ -246,7 +246,7 @@ def _read_one(rows: list[Row], i: int, lines: list[TextLine], frequency: str, ou
     return j
 
 
-def _columns(figures: list[Piece]) -> list[tuple[float, float]]:
+def _columns(figures: list[RowPiece]) -> list[tuple[float, float]]:
     """Figure columns: pieces whose x-ranges overlap (or nearly touch) share one, whatever their alignment."""
     spans: list[list[float]] = []
     for piece in sorted(figures, key=lambda p: p.x0):
@@ -257,7 +257,7 @@ def _columns(figures: list[Piece]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in spans]
 
 
-def _column_of(columns: list[tuple[float, float]], piece: Piece) -> int:
+def _column_of(columns: list[tuple[float, float]], piece: RowPiece) -> int:
     inside = [c for c, (x0, x1) in enumerate(columns) if x0 <= piece.centre <= x1]
     if inside:
         return inside[0]

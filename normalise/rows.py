@@ -17,7 +17,11 @@ TEXT_LINE = 0  # Lineage.table_index of a piece read from running text rather th
 
 
 @dataclass
-class Piece:
+class RowPiece:
+    """One piece of a printed row: its text, its x extent and where it came from (a table cell, or a
+    segment of a running-text line). Extraction's own cell pieces (`extractors.text_tables.CellPiece`)
+    never reach the readers: rows are rebuilt here from the cells and lines extraction returns."""
+
     text: str
     x0: float
     x1: float
@@ -37,7 +41,7 @@ class Piece:
 class Row:
     page: int
     top: float
-    pieces: list[Piece]
+    pieces: list[RowPiece]
     table_index: int  # 1-based table number, or TEXT_LINE
     row_index: int  # the table's row, or the running-text line number
     consumed: bool = field(default=False, compare=False)
@@ -48,7 +52,7 @@ class Row:
         return " ".join(piece.text for piece in self.pieces)
 
     @property
-    def figures(self) -> list[Piece]:
+    def figures(self) -> list[RowPiece]:
         return [piece for piece in self.pieces if piece.is_figure]
 
 
@@ -67,8 +71,8 @@ def document_rows(doc: ExtractedDocument) -> list[Row]:
     for index, table in enumerate(doc.tables, start=1):
         for r in range(table.n_rows):
             pieces = [
-                Piece(" ".join(cell.text.split()), cell.bbox[0], cell.bbox[2],
-                      Lineage(cell.page, index, r, cell.col, cell.bbox, table.engine))
+                RowPiece(" ".join(cell.text.split()), cell.bbox[0], cell.bbox[2],
+                         Lineage(cell.page, index, r, cell.col, cell.bbox, table.engine))
                 for cell in table.distinct_cells(r)
                 if cell.text.strip() and cell.bbox is not None and cell.row == r
             ]
@@ -80,7 +84,8 @@ def document_rows(doc: ExtractedDocument) -> list[Row]:
             continue
         parts = line.segments or [(line.text, line.bbox)]
         pieces = [
-            Piece(" ".join(text.split()), box[0], box[2], Lineage(line.page, TEXT_LINE, number, col, box, "text-line"))
+            RowPiece(" ".join(text.split()), box[0], box[2],
+                     Lineage(line.page, TEXT_LINE, number, col, box, "text-line"))
             for col, (text, box) in enumerate(parts)
             if text.strip()
         ]
@@ -120,7 +125,7 @@ def _rows_from_lines(doc: ExtractedDocument) -> list[Row]:
                 text = home[1].text
             lineage = (Lineage(line.page, home[0], home[1].row, home[1].col, box, engines[home[0]]) if home
                        else Lineage(line.page, TEXT_LINE, number, col, box, "text-line"))
-            pieces.append(Piece(" ".join(text.split()), box[0], box[2], lineage))
+            pieces.append(RowPiece(" ".join(text.split()), box[0], box[2], lineage))
         if pieces:
             table_index = pieces[0].lineage.table_index
             rows.append(Row(line.page, line.bbox[1], pieces, table_index, pieces[0].lineage.row_index))
@@ -145,8 +150,8 @@ def _rows_from_word(doc: ExtractedDocument) -> list[Row]:
     def paragraphs(before: int) -> None:
         for number, line in by_table.get(before, []):
             parts = [text for text, _ in line.segments] or [line.text]
-            pieces = [Piece(text, k * WORD_COLUMN, (k + 0.9) * WORD_COLUMN,
-                            Lineage(before, TEXT_LINE, number, k, None, "python-docx"))
+            pieces = [RowPiece(text, k * WORD_COLUMN, (k + 0.9) * WORD_COLUMN,
+                               Lineage(before, TEXT_LINE, number, k, None, "python-docx"))
                       for k, text in enumerate(parts) if text.strip()]
             if pieces:
                 rows.append(Row(before, float(len(rows)), pieces, TEXT_LINE, number))
@@ -155,9 +160,9 @@ def _rows_from_word(doc: ExtractedDocument) -> list[Row]:
         paragraphs(index)
         for r in range(table.n_rows):
             pieces = [
-                Piece(" ".join(cell.text.split()), cell.col * WORD_COLUMN,
-                      (cell.col + cell.col_span - 0.1) * WORD_COLUMN, Lineage(cell.page, index, r, cell.col, None,
-                                                                                table.engine))
+                RowPiece(" ".join(cell.text.split()), cell.col * WORD_COLUMN,
+                         (cell.col + cell.col_span - 0.1) * WORD_COLUMN,
+                         Lineage(cell.page, index, r, cell.col, None, table.engine))
                 for cell in table.distinct_cells(r)
                 if cell.text.strip() and cell.row == r
             ]

@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 from scorecards.normalise.cells import parse_cell
 from scorecards.normalise.periods import Period, parse_period, resolve_relative
 from scorecards.normalise.records import Measure, NormalisedDocument, Observation, QuarantineRow
-from scorecards.normalise.rows import Piece, Row
+from scorecards.normalise.rows import Row, RowPiece
 from scorecards.normalise.targets import parse_target, target_unit, tolerance_bounds
 from scorecards.normalise.values import unit_from_label
+from scorecards.normalise.vocab import rag_colour, rag_pattern
 
 _KEY = re.compile(
     r"(?<![A-Za-z])(?P<key>latest|current|this\s+(?:period|quarter|month|year)"
@@ -52,9 +53,12 @@ _KEY = re.compile(
 )
 _KINDS = (("latest", ("latest", "current", "this")), ("previous", ("previous", "prev", "last")),
           ("target", ("target",)), ("floor", ("floor", "tolerance", "threshold")))
-_BRACKET_RAG = re.compile(r"\(\s*(red|amber|green)\s*\)$", re.I)
-_RAG_WORD = re.compile(r"(?:red|amber|green)", re.I)
-_TRAILING_RAG = re.compile(r"^(?P<rest>.*\S)\s+(?P<rag>RED|AMBER|GREEN)$")  # run into the title: capitals only
+# Patterns of RAG words (`{rag}`: any of the vocabulary's, compiled by normalise.vocab.rag_pattern):
+# `(Amber)` after a figure, a lone word, and one run into the title, in capitals only (`... answered
+# GREEN`: a title's own `green` is no RAG).
+_BRACKET_RAG = r"\(\s*({rag})\s*\)$"
+_RAG_WORD = "{rag}"
+_TRAILING_RAG = r"^(?P<rest>.*\S)\s+(?P<rag>{rag})$"
 _FIGURE_START = re.compile(r"^[-+£$]?\.?\d")
 _BARE_NUMBER = re.compile(r"^[-+]?[£$]?\d[\d,]*(?:\.\d+)?%?$")
 _HINT_LATEST = re.compile(r"\b(?:latest|current|this\s+period)\b\s*(?::\s*\S|[-+£$]?\d)", re.I)
@@ -79,7 +83,7 @@ class Item:
     value: str  # the figure as printed, bracketed RAG removed (`93%`)
     rag: str  # `Amber` from `(Amber)`, or ''
     raw: str  # the printed piece (`Previous: 93% (Amber)`)
-    piece: Piece  # where the figure is
+    piece: RowPiece  # where the figure is
 
 
 def _kind(key: str) -> str:
@@ -90,9 +94,9 @@ def _kind(key: str) -> str:
 def _split_value(body: str) -> tuple[str, str]:
     """(`93%`, `Amber`) from `: 93% (Amber),`."""
     value = body.strip().lstrip(":").strip().rstrip(",;").strip()
-    match = _BRACKET_RAG.search(value)
+    match = rag_pattern(_BRACKET_RAG, re.I).search(value)
     if match:
-        return value[: match.start()].strip().rstrip(",;").strip(), match.group(1).title()
+        return value[: match.start()].strip().rstrip(",;").strip(), rag_colour(match.group(1))
     return value, ""
 
 
@@ -137,7 +141,8 @@ def _is_fragment(row: Row) -> bool:
     items = strip_items(row)
     if items is not None and all(_figure_like(item.value) for item in items):
         return True
-    return all(_BRACKET_RAG.search(p.text) and _FIGURE_START.match(p.text) for p in row.pieces)
+    bracket = rag_pattern(_BRACKET_RAG, re.I)
+    return all(bracket.search(p.text) and _FIGURE_START.match(p.text) for p in row.pieces)
 
 
 def _is_axis(row: Row) -> bool:
@@ -164,13 +169,14 @@ def _box(row: Row) -> tuple[float, float]:
 
 def _rag_of(row: Row) -> tuple[str, list[str]] | None:
     """(RAG, title text pieces) when the row carries exactly one RAG word, at its right end."""
-    words = [p for p in row.pieces if _RAG_WORD.fullmatch(p.text)]
+    word = rag_pattern(_RAG_WORD, re.I)
+    words = [p for p in row.pieces if word.fullmatch(p.text)]
     last = row.pieces[-1]
     if len(words) == 1 and words[0] is last:
-        return last.text.title(), [p.text for p in row.pieces[:-1]]
-    trailing = _TRAILING_RAG.match(last.text)
-    if not words and trailing and not any(_RAG_WORD.fullmatch(w) for w in trailing.group("rest").split()):
-        return trailing.group("rag").title(), [p.text for p in row.pieces[:-1]] + [trailing.group("rest")]
+        return rag_colour(last.text), [p.text for p in row.pieces[:-1]]
+    trailing = rag_pattern(_TRAILING_RAG, capitals=True).match(last.text)
+    if not words and trailing and not any(word.fullmatch(w) for w in trailing.group("rest").split()):
+        return rag_colour(trailing.group("rag")), [p.text for p in row.pieces[:-1]] + [trailing.group("rest")]
     return None
 
 
@@ -289,7 +295,7 @@ def _furniture(rows: list[Row]) -> set[int]:
         seen.setdefault(key, []).append((row.page, row.top, id(row)))
     found: set[int] = set()
     for key, places in seen.items():
-        if _RAG_WORD.fullmatch(key):
+        if rag_pattern(_RAG_WORD, re.I).fullmatch(key):
             continue
         for page, top, ident in places:
             if any(p != page and abs(t - top) <= 2 for p, t, _ in places):

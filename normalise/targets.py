@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from scorecards.normalise.values import strip_footnote, to_number
-from scorecards.normalise.vocab import phrase_match, vocabulary
+from scorecards.normalise.vocab import phrase_match, rag_colour, rag_colours, rag_pattern, vocabulary
 
 _NUM = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _UNIT = r"\s*(?:%|per\s?cent|days?|cases?|weeks?)?"
@@ -29,8 +29,7 @@ _BAND_FORMS = [
     (re.compile(rf"^{_FIG}$", re.I), "exactly"),
 ]
 _TARGET = re.compile(rf"^{_FIG}\s*(?P<dir>{_UP}|{_DOWN})?$", re.I)
-_RAG_SPLIT = re.compile(r"\b(Red|Amber|Green)\b:?", re.I)
-_RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
+_RAG_SPLIT = r"\b({rag})\b:?"  # a RAG word of the vocabulary (normalise.vocab.rag_pattern) names a band
 
 
 @dataclass(frozen=True)
@@ -114,13 +113,13 @@ def band_of(name: str, text: str) -> Band | None:
 
 def parse_bandings(text: str) -> list[Band]:
     """`Red below 90% Amber 90% to 98% Green 98% and above` -> three bands, worst first."""
-    pieces = _RAG_SPLIT.split(" ".join(text.split()))
+    pieces = rag_pattern(_RAG_SPLIT, re.I).split(" ".join(text.split()))
     bands = []
     for name, body in zip(pieces[1::2], pieces[2::2], strict=True):
-        band = band_of(name.title(), body)
+        band = band_of(rag_colour(name), body)
         if band is not None:
             bands.append(band)
-    return sorted(bands, key=lambda b: _RAG_ORDER.get(b.name.lower(), 1))
+    return sorted(bands, key=lambda b: rag_colours().index(b.name))
 
 
 def _centre(band: Band) -> float | None:

@@ -73,9 +73,9 @@ def read(path: str | Path, **settings: Any) -> Reading:
     settings `scorecards.toml` holds (`ocr=False`, `conversion_timeout=60`, ...). A file that cannot
     be read is not an exception: `Reading.failures` holds its reason (as `scorecards ingest` records it).
     """
-    from scorecards.extractors.settings import check_settings
+    from scorecards.extractors.settings import resolve
 
-    check_settings(settings)
+    resolve(settings)  # a misspelt key or a bad value is an error before any file is read
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="scorecards-read-") as work:
         location = str(Path(work) / "reading.duckdb")
@@ -92,10 +92,10 @@ def ingest(paths: str | Path | Iterable[str | Path], warehouse: str | Path = "wa
     Unchanged files are skipped by their bytes; each file's rows are replaced in one transaction.
     Returns the run's summary: `.totals`, and `.outcomes` per file (loaded, failed with its reason, ...).
     """
-    from scorecards.extractors.settings import check_settings
+    from scorecards.extractors.settings import resolve
     from scorecards.flows.pipeline import ingest_files
 
-    check_settings(settings)
+    resolve(settings)  # a misspelt key or a bad value is an error before any file is read
     targets = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     return ingest_files(targets, str(warehouse), progress=progress, settings=settings or None, workers=workers,
                         corrections=corrections)
@@ -112,11 +112,11 @@ def open_warehouse(location: str | Path = "warehouse.duckdb", read_only: bool = 
 def inspect(path: str | Path, **settings: Any) -> Inspection:
     """The regions found in a file and how each was read (layout, engine, quality, rows as printed),
     without loading anything: `.regions` is what `scorecards inspect --json` prints."""
-    from scorecards.extractors.settings import check_settings
+    from scorecards.extractors.settings import resolve
     from scorecards.flows.discover import sha256_of
     from scorecards.normalise.inspect import inspect_file
 
-    check_settings(settings)
+    resolve(settings)  # a misspelt key or a bad value is an error before any file is read
     path = Path(path)
     return inspect_file(path, sha256_of(path), settings or None)
 

@@ -46,7 +46,7 @@ def test_the_example_file_loads() -> None:
 def test_a_misspelt_setting_is_an_error_naming_it_in_every_section() -> None:
     """As pdfplumber's TableSettings does: the API never ignores a key it does not know."""
     import pytest
-    from scorecards.extractors.settings import check_settings
+    from scorecards.extractors.settings import resolve as check_settings
 
     import scorecards
 

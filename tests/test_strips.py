@@ -10,7 +10,7 @@ from reportlab.pdfgen import canvas
 from scorecards.extractors import extract
 from scorecards.normalise.periods import Period
 from scorecards.normalise.records import Lineage, NormalisedDocument
-from scorecards.normalise.rows import Piece, Row, document_rows
+from scorecards.normalise.rows import Row, RowPiece, document_rows
 from scorecards.normalise.strips import has_strips, read_strips, strip_items
 
 from samples.strips import StripReport, period_dates, random_strip_report, write_pdf
@@ -104,8 +104,8 @@ def test_page_without_strips_yields_nothing(tmp_path: Path) -> None:
 
 
 def _row(page: int, top: float, *texts: tuple[float, str], table: int = 0) -> Row:
-    pieces = [Piece(text, x, x + 6 * len(text),
-                    Lineage(page, table, int(top), k, (x, top, x + 6 * len(text), top + 11)))
+    pieces = [RowPiece(text, x, x + 6 * len(text),
+                       Lineage(page, table, int(top), k, (x, top, x + 6 * len(text), top + 11)))
               for k, (x, text) in enumerate(texts)]
     return Row(page, top, pieces, table, int(top))
 

@@ -23,8 +23,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 from scorecards.extractors.misreads import lost_percent
+from scorecards.extractors.settings import LayerSettings
 from scorecards.extractors.text_layer import (
-    LAYER_DEFAULTS,
     LayerVerdict,
     hidden_text_estimate,
     is_known,
@@ -194,7 +194,7 @@ def test_a_few_invisible_spaces_do_not_make_a_layer_nor_cost_a_second_parse() ->
     data = build_pdf(draw)
     # The `3 Tr` is seen (the dot counts), and what it draws is too little for a layer, so the page
     # is not interpreted again to find which characters are invisible.
-    assert 0 < with_page(data, hidden_text_estimate) < LAYER_DEFAULTS["min_chars"]
+    assert 0 < with_page(data, hidden_text_estimate) < LayerSettings().min_chars
     assert with_page(data, layer_kind) == "visible"
     assert with_page(data, judge_page) is None
 
@@ -395,7 +395,7 @@ def texts(tokens: Sequence[Token]) -> list[str]:
 def test_clean_report_text_is_trusted(page: list[Token]) -> None:
     verdict = judge_layer(texts(page))
     assert verdict.trusted, verdict.reasons
-    assert verdict.score >= LAYER_DEFAULTS["min_word_rate"]
+    assert verdict.score >= LayerSettings().min_word_rate
 
 
 def _garble(word: str) -> str:

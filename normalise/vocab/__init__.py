@@ -17,6 +17,35 @@ def vocabulary() -> dict[str, Any]:
         return tomllib.load(handle)
 
 
+@cache
+def rag_colours() -> tuple[str, ...]:
+    """The RAG colours, worst to best (`Red`, `Amber`, `Green`): the [rag] section's keys, in order."""
+    return tuple(vocabulary()["rag"])
+
+
+@cache
+def rag_words() -> dict[str, str]:
+    """Every word a report prints for a RAG colour, in lower case, to the colour (`amber` -> `Amber`)."""
+    return {word.lower(): colour for colour, words in vocabulary()["rag"].items() for word in words}
+
+
+def rag_colour(word: str) -> str:
+    """The colour a printed RAG word stands for, any case (`AMBER` -> `Amber`); '' for any other word."""
+    return rag_words().get(" ".join(word.lower().split()), "")
+
+
+@cache
+def rag_pattern(template: str, flags: int = 0, capitals: bool = False) -> re.Pattern[str]:
+    """`template` compiled with `{rag}` standing for any RAG word of the vocabulary, longest first (a
+    non-capturing group). `capitals`: the words in capitals only, for a pattern that matches case.
+
+    Every reader builds its RAG patterns here, so that a word added to the vocabulary reads everywhere.
+    """
+    words = sorted(rag_words(), key=lambda word: (-len(word), word))
+    either = "|".join(re.escape(word.upper() if capitals else word) for word in words)
+    return re.compile(template.replace("{rag}", f"(?:{either})"), flags)
+
+
 def squash(text: str) -> str:
     """Lower-case letters and digits only: how header words are compared."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
