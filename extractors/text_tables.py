@@ -27,6 +27,7 @@ so the same settings work for 6-point footnote tables and 12-point slides.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -431,12 +432,16 @@ def _aligned_starts(lines: Sequence[Line], left: int, right: int, settings: Text
     where another line starts one (min_support starts in all): a left-aligned column seen in one
     line's gap."""
     gap_em = settings.chunk_gap
-    starts = [run[0].x0 for line in lines for run in chunks(line, gap_em)]
+    starts = sorted(run[0].x0 for line in lines for run in chunks(line, gap_em))
     out = np.zeros(right - left, dtype=bool)
     for line in lines:
         for a, b in itertools.pairwise(chunks(line, gap_em)):
-            if sum(1 for x in starts if abs(x - b[0].x0) <= 1.0) >= settings.min_support:
-                out[int(np.ceil(a[-1].x1)) - left : int(b[0].x0) - left + 1] = True
+            x0 = b[0].x0
+            # The starts within a point, found by bisection (a long table has thousands of them);
+            # the exact test is kept for the few near the edges.
+            near = starts[bisect.bisect_left(starts, x0 - 1.001):bisect.bisect_right(starts, x0 + 1.001)]
+            if sum(1 for x in near if abs(x - x0) <= 1.0) >= settings.min_support:
+                out[int(np.ceil(a[-1].x1)) - left : int(x0) - left + 1] = True
     return out
 
 

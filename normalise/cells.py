@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from scorecards.normalise.periods import MONTHS, financial_year
 from scorecards.normalise.values import CellValue, strip_footnote, to_number
-from scorecards.normalise.vocab import phrase_match, rag_colour, rag_pattern
+from scorecards.normalise.vocab import derived, phrase_match, rag_colour, rag_pattern
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A printed amount: a sign (hyphen, en dash or minus sign), a currency sign either side of it, and a
@@ -106,7 +106,23 @@ def _is_period(token: Token) -> bool:
 
 def parse_value_cell(text: str) -> list[Part]:
     """Every figure (or the one status) a value cell states. Raises ParseError when text is left over."""
-    raw = " ".join(text.split())
+    parsed = _parse_value_cell(" ".join(text.split()))
+    if isinstance(parsed, ParseError):
+        raise ParseError(*parsed.args)
+    return list(parsed)
+
+
+@derived
+def _parse_value_cell(raw: str) -> tuple[Part, ...] | ParseError:
+    """parse_value_cell of one cell's text with its spaces squeezed; a ParseError returned, not
+    raised, so that a text which is no figure is remembered as one too."""
+    try:
+        return tuple(_parts(raw))
+    except ParseError as exc:
+        return exc
+
+
+def _parts(raw: str) -> list[Part]:
     core, marks = strip_footnote(raw)
     status = phrase_match(core, "status")
     if status is not None:

@@ -28,6 +28,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -642,6 +643,7 @@ def _resolve(match: re.Match[str], anchor: Period, year_start_month: int | None)
 # --- the grammar -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)  # a report repeats its headings on every page and row
 def _read(text: str) -> tuple[Period, bool] | None:
     """The period and whether it was read as whole years alone (weak evidence of a period heading)."""
     for reader in _READERS:

@@ -32,10 +32,7 @@ def _title_and_rag(*title: tuple[float, str]) -> tuple[str, str]:
 
 
 def _clear_caches() -> None:
-    for value in vars(vocab).values():
-        clear = getattr(value, "cache_clear", None)
-        if callable(clear):
-            clear()
+    vocab.clear_caches()
 
 
 @pytest.fixture

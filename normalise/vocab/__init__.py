@@ -4,11 +4,31 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 VOCAB_FILE = Path(__file__).with_name("vocabulary.toml")
+
+F = TypeVar("F", bound=Callable[..., Any])
+_DERIVED: list[Any] = []  # caches of answers worked out from the vocabulary, in any module
+
+
+def derived(func: F) -> F:
+    """Remember a pure function's answers (a report repeats its headings and statuses thousands of
+    times); they depend on the vocabulary, so `clear_caches` forgets them with it."""
+    cached = lru_cache(maxsize=1 << 16)(func)
+    _DERIVED.append(cached)
+    return cached  # type: ignore[return-value]
+
+
+def clear_caches() -> None:
+    """Forget the vocabulary and every answer worked out from it: the file is read afresh next time."""
+    for value in [*globals().values(), *_DERIVED]:
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()
 
 
 @cache
