@@ -37,6 +37,12 @@ from scorecards.extractors.render import PDFIUM_LOCK
 
 INVISIBLE_RENDER_MODES = frozenset({3, 7})  # text drawn to be found, not seen (OCR layers): text_layer judges
 Matrix = tuple[float, float, float, float, float, float]
+
+# FPDFText_GetTextObject answering a plain address: the characters of one text object are told
+# apart by it, and casting pypdfium2's typed pointer to an address for every character was a
+# tenth of the reading.
+_text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, *raw.FPDFText_GetTextObject.argtypes)(
+    ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -260,10 +266,10 @@ class _Reader:
                 continue
             if code == 2 and raw.FPDFText_IsHyphen(textpage, i):  # pdfium's mark for a line-end hyphen
                 code = 0x2D
-            obj = raw.FPDFText_GetTextObject(textpage, i)
-            key = ctypes.cast(obj, ctypes.c_void_p).value
+            key = _text_object_address(textpage, i)
             if key != last_obj:  # the characters of one text object share its font, size and matrix
                 last_obj = key
+                obj = ctypes.cast(key, raw.FPDF_PAGEOBJECT) if key else None
                 facts = self._facts(raw.FPDFTextObj_GetFont(obj)) if obj else FontFacts("unknown", 0.0)
                 if facts.odd:
                     return out, facts.odd

@@ -69,6 +69,28 @@ class PageView:
     def centres(self) -> np.ndarray:
         return char_centres(self.chars)
 
+    @cached_property
+    def _every_centre(self) -> np.ndarray:
+        """The centre of every character, spaces too, in the order of `chars`."""
+        boxes = np.array([(ch["x0"], ch["x1"], ch["top"], ch["bottom"]) for ch in self.chars], dtype=float)
+        boxes = boxes.reshape(-1, 4)
+        return np.column_stack(((boxes[:, 0] + boxes[:, 1]) / 2, (boxes[:, 2] + boxes[:, 3]) / 2))
+
+    def _inside(self, box: Any) -> np.ndarray:
+        x, y = self._every_centre[:, 0], self._every_centre[:, 1]
+        return (box[0] <= x) & (x <= box[2]) & (box[1] <= y) & (y <= box[3])
+
+    def chars_within(self, box: Any) -> list[dict[str, Any]]:
+        """The characters whose centre is in box (edges included), in page order."""
+        return [self.chars[i] for i in np.flatnonzero(self._inside(box))]
+
+    def chars_outside(self, boxes: list[Any]) -> list[dict[str, Any]]:
+        """The characters whose centre is in none of boxes, in page order."""
+        taken = np.zeros(len(self.chars), dtype=bool)
+        for box in boxes:
+            taken |= self._inside(box)
+        return [self.chars[i] for i in np.flatnonzero(~taken)]
+
 
 def _overlap(a: BBox, b: BBox) -> float:
     """Intersection over the smaller box: 1.0 when one table sits inside the other."""
@@ -313,7 +335,7 @@ def _pdfplumber_candidates(view: PageView, settings: PdfSettings) -> list[Candid
 
 def _text_candidates(view: PageView, kept: list[Table], settings: PdfSettings) -> list[Candidate]:
     """Tables by word alignment in the text no well-read ruled table holds."""
-    free = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
+    free = view.chars_outside([t.bbox for t in kept])
     return [
         Candidate("text", t.rects, t.bbox, t.prose_share)
         for t in find_text_tables(free, settings.text_settings, view.bands)
@@ -375,7 +397,7 @@ def _has_rules(view: PageView) -> bool:
 def _build(candidate: Candidate, view: PageView) -> Table:
     grid = grid_from_rects(candidate.rects, view.number)
     table = Table(grid=grid, page=view.number, engine=candidate.engine, bbox=candidate.bbox, pages=[view.number])
-    fill_text(grid, [ch for ch in view.chars if _within(ch, candidate.bbox)])
+    fill_text(grid, view.chars_within(candidate.bbox))
     table.quality = score_table(
         table, view.chars, candidate.prose, view.marks, view.centres, ruled=candidate.engine != "text"
     )
@@ -528,7 +550,7 @@ def extract_pdf(path: Path, sha256: str, settings: SettingsInput = None) -> Extr
             and t.n_cols >= cfg.min_cols
             and t.quality >= cfg.min_quality
         ]
-        outside = [ch for ch in view.chars if not any(_within(ch, t.bbox) for t in kept)]  # type: ignore[arg-type]
+        outside = view.chars_outside([t.bbox for t in kept])
         text_lines += [
             TextLine(text, n, view.to_page(box), segments=[(t, view.to_page(b)) for t, b in pieces])
             for text, box, pieces in lines_with_segments(outside)
