@@ -2,14 +2,17 @@
 
 pdfplumber reads a page through pdfminer, in Python: on a text-heavy page that parse is most of the
 cost of reading a table, more than finding it. pdfium (pypdfium2, already installed for rendering)
-parses the same content in C++ about ten times faster. `PdfiumPage` offers the page in pdfplumber's
-own shapes (its `objects`, `chars`, `rects`, `lines`, `curves`, `images` and `edges`, as dicts with
-pdfplumber's keys and top-left coordinates), so every engine downstream reads it unchanged.
+parses the same content in C++: on 451 pages of public reports this reading took 17 s against
+pdfplumber's 76 s. `PdfiumPage` offers the page in pdfplumber's own shapes (its `objects`,
+`chars`, `rects`, `lines`, `curves`, `images` and `edges`, as dicts with pdfplumber's keys and
+top-left coordinates), so every engine downstream reads it unchanged.
 
 Where the two parsers would not give the same reading, the page is not read here: `PdfiumPage.odd`
-says why and the caller falls back to pdfplumber for that page. Those are pages drawing text in an
-invisible render mode (an OCR layer, judged by `text_layer` on pdfminer's objects) and pages an image
-covers most of (a scan, perhaps over its own text layer).
+says why and the caller falls back to pdfplumber for that page: text drawn in an invisible render
+mode (an OCR layer, judged by `text_layer` on pdfminer's objects), images covering most of the page
+(a scan, perhaps over its own text layer), a page turned by /Rotate or cropped, text not set
+upright, Type3 fonts, vertical writing, and fonts where glyphs of different widths map to one text
+(small capitals mapped to lower case, which pdfium spells otherwise).
 
 Conventions, chosen to match pdfminer's (and so pdfplumber's):
 - a character's box runs across its advance width and from the font's descent to its size above it;
@@ -38,12 +41,13 @@ from scorecards.extractors.render import PDFIUM_LOCK
 INVISIBLE_RENDER_MODES = frozenset({3, 7})  # text drawn to be found, not seen (OCR layers): text_layer judges
 Matrix = tuple[float, float, float, float, float, float]
 
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
 # FPDFText_GetTextObject answering a plain address: the characters of one text object are told
 # apart by it, and casting pypdfium2's typed pointer to an address for every character was a
 # tenth of the reading.
 _text_object_address = ctypes.CFUNCTYPE(ctypes.c_void_p, *raw.FPDFText_GetTextObject.argtypes)(
     ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def _multiply(m: Matrix, n: Matrix) -> Matrix:
