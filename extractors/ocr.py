@@ -20,7 +20,7 @@ import logging
 import statistics
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +39,6 @@ from scorecards.extractors.tesseract import font_size, read_image
 from scorecards.extractors.text_tables import find_text_tables
 
 log = logging.getLogger(__name__)
-
-
-def ocr_settings(settings: SettingsInput) -> dict[str, Any]:
-    """The OCR options (`ocr_options` over extractors.settings.OcrSettings' defaults) as the plain dict
-    Tesseract's readers take (extractors.tesseract, extractors.scan_cells)."""
-    return asdict(resolve(settings).ocr_options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,7 +150,7 @@ def read_scan(scan: Scan, words: list[Word], page_number: int, settings: Extract
                 cfg.reread == "all" or not read.get(id(cell))
                 or min(w.conf for w in read[id(cell)]) < cfg.reread_below)
         ]
-        again = reread(unsure, scan, ocr_settings(settings), name)
+        again = reread(unsure, scan, cfg, name)
     annotate(tables, words, again, inked, scan, word_size)
 
     def outside(word: Word) -> bool:
@@ -201,7 +195,6 @@ def read_image_page(gray: np.ndarray, dpi: float, page_number: int, settings: Ex
     and the cell-by-cell reading run side by side.
     """
     cfg = settings.ocr_options
-    tesseract = ocr_settings(settings)
     scan = prepare(gray, dpi, cfg.max_skew)
     assert scan.clean is not None
     size = text_size(scan)
@@ -209,9 +202,9 @@ def read_image_page(gray: np.ndarray, dpi: float, page_number: int, settings: Ex
     inked = inked_cells(tables, scan, size)
     cells = [cell for cell in cells_of(tables) if inked[id(cell)]] if cfg.reread == "all" else []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        cell_run = pool.submit(reread, cells, scan, tesseract, name) if cells else None
+        cell_run = pool.submit(reread, cells, scan, cfg, name) if cells else None
         try:
-            words = read_image(scan.clean, cfg.psm, round(dpi), tesseract, name, scan.scale)
+            words = read_image(scan.clean, cfg.psm, round(dpi), cfg, name, scan.scale)
         finally:
             again = cell_run.result() if cell_run else None
     log.debug("%s: skew %.2f deg, %d words", name, scan.skew, len(words))

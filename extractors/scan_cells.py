@@ -13,7 +13,6 @@ import logging
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Any
 
 import cv2
 import numpy as np
@@ -22,6 +21,7 @@ from scorecards.extractors.misreads import repair_text
 from scorecards.extractors.model import BBox, Cell, Table, Word
 from scorecards.extractors.scan_layout import as_chars
 from scorecards.extractors.scan_rules import Scan
+from scorecards.extractors.settings import OcrSettings
 from scorecards.extractors.tesseract import OcrFailed, read_boxes, read_image
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def _batches(cells: Sequence[Cell], scan: Scan, most: int) -> list[list[Cell]]:
     return [b for b in batches if b]
 
 
-def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) -> dict[int, list[Word]]:
+def reread(cells: Sequence[Cell], scan: Scan, cfg: OcrSettings, name: str) -> dict[int, list[Word]]:
     """A second reading of cells, each on its own: through the API a rectangle of the page at a time,
     with the command line stacked in strips (see cell_strip), a few Tesseract runs in all.
 
@@ -157,7 +157,7 @@ def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) ->
     if one_by_one is not None:
         return {id(cell): words for cell, words in zip(cells, one_by_one, strict=True)}
     found: dict[int, list[Word]] = {id(cell): [] for cell in cells}
-    for batch in _batches(cells, scan, cfg["strip_height"]):
+    for batch in _batches(cells, scan, cfg.strip_height):
         try:
             found.update(_read_strip(batch, scan, cfg, name))
             continue
@@ -171,7 +171,7 @@ def reread(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) ->
     return found
 
 
-def _read_strip(cells: Sequence[Cell], scan: Scan, cfg: dict[str, Any], name: str) -> dict[int, list[Word]]:
+def _read_strip(cells: Sequence[Cell], scan: Scan, cfg: OcrSettings, name: str) -> dict[int, list[Word]]:
     strip, placed = cell_strip(cells, scan)
     words = read_image(strip, 6, round(72 * scan.scale), cfg, name, scan.scale)
     return strip_words(words, placed, scan.scale)

@@ -27,6 +27,7 @@ from typing import Any
 import cv2
 import numpy as np
 from scorecards.extractors.model import ExtractionError, Word
+from scorecards.extractors.settings import OcrSettings
 
 # Tesseract's own OpenMP threads only contend with our page threads on a small machine; the variable
 # is read when the library loads, so it is set before tesserocr is first imported.
@@ -91,18 +92,17 @@ def _api(lang: str) -> Any:
     return apis[lang]
 
 
-def engine_name(cfg: dict[str, Any]) -> str:
+def engine_name(cfg: OcrSettings) -> str:
     """`api` (tesserocr) or `cli`: what `engine = "auto"` resolves to on this machine."""
-    wanted = cfg.get("engine", "auto")
-    if wanted == "auto":
-        return "api" if _tesserocr() is not None and tessdata_path(cfg["lang"]) else "cli"
-    return str(wanted)
+    if cfg.engine == "auto":
+        return "api" if _tesserocr() is not None and tessdata_path(cfg.lang) else "cli"
+    return cfg.engine
 
 
-def _read_api(image: np.ndarray, psm: int, dpi: int, cfg: dict[str, Any]) -> str:
+def _read_api(image: np.ndarray, psm: int, dpi: int, cfg: OcrSettings) -> str:
     from PIL import Image
 
-    api = _api(cfg["lang"])
+    api = _api(cfg.lang)
     api.SetPageSegMode(psm)
     api.SetVariable("user_defined_dpi", str(dpi))
     api.SetImage(Image.fromarray(image))
@@ -113,19 +113,19 @@ def _read_api(image: np.ndarray, psm: int, dpi: int, cfg: dict[str, Any]) -> str
     return str(tsv)
 
 
-def _read_cli(image: np.ndarray, psm: int, dpi: int, cfg: dict[str, Any]) -> str:
-    binary = shutil.which(cfg["tesseract"])
+def _read_cli(image: np.ndarray, psm: int, dpi: int, cfg: OcrSettings) -> str:
+    binary = shutil.which(cfg.tesseract)
     if binary is None:
-        raise ExtractionError(f"scanned page but Tesseract is not installed ({cfg['tesseract']!r})")
-    env = {**os.environ, "OMP_THREAD_LIMIT": str(cfg["threads"])}
+        raise ExtractionError(f"scanned page but Tesseract is not installed ({cfg.tesseract!r})")
+    env = {**os.environ, "OMP_THREAD_LIMIT": str(cfg.threads)}
     with tempfile.TemporaryDirectory(prefix="scorecards-ocr-") as tmp:
         png = Path(tmp) / "page.png"
         cv2.imwrite(str(png), image)
-        command = [binary, str(png), "stdout", "-l", cfg["lang"], "--psm", str(psm), "--dpi", str(dpi), "tsv"]
+        command = [binary, str(png), "stdout", "-l", cfg.lang, "--psm", str(psm), "--dpi", str(dpi), "tsv"]
         try:
-            done = subprocess.run(command, capture_output=True, timeout=cfg["timeout"], env=env, check=False)
+            done = subprocess.run(command, capture_output=True, timeout=cfg.timeout, env=env, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise RuntimeError(f"timed out after {cfg['timeout']} s") from exc
+            raise RuntimeError(f"timed out after {cfg.timeout} s") from exc
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RuntimeError(message[-1] if message else f"exit code {done.returncode}")
@@ -146,7 +146,7 @@ def _attempts(psm: int, dpi: int) -> list[tuple[int, float]]:
     return [(psm, 1.0), (other, 1.0), (psm, 2 / 3)]
 
 
-def read_image(image: np.ndarray, psm: int, dpi: int, cfg: dict[str, Any], name: str,
+def read_image(image: np.ndarray, psm: int, dpi: int, cfg: OcrSettings, name: str,
                scale: float = 1.0) -> list[Word]:
     """The words of one image (pixels), in points at `scale` pixels per point, trying again on failure.
 
@@ -176,7 +176,7 @@ def read_image(image: np.ndarray, psm: int, dpi: int, cfg: dict[str, Any], name:
 
 
 def read_boxes(image: np.ndarray, boxes: Sequence[tuple[int, int, int, int]], psm: int, dpi: int,
-               cfg: dict[str, Any], name: str, scale: float = 1.0) -> list[list[Word]] | None:
+               cfg: OcrSettings, name: str, scale: float = 1.0) -> list[list[Word]] | None:
     """The words of each box (x0, y0, x1, y1 in pixels) of one image, each box read on its own, in
     points at `scale` pixels per point; None when the engine is the command line (a process per
     box would cost too much: the caller stacks boxes in strips instead).
@@ -190,7 +190,7 @@ def read_boxes(image: np.ndarray, boxes: Sequence[tuple[int, int, int, int]], ps
         return None
     from PIL import Image
 
-    api = _api(cfg["lang"])
+    api = _api(cfg.lang)
     api.SetVariable("user_defined_dpi", str(dpi))
     api.SetImage(Image.fromarray(image))
     out: list[list[Word]] = []

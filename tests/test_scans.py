@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from reportlab.pdfgen import canvas
 from scorecards.extractors.model import Cell, ExtractedDocument, PageSource, Table, TextLine
-from scorecards.extractors.ocr import ocr_settings
 from scorecards.extractors.pdf import extract_pdf
+from scorecards.extractors.settings import OcrSettings
 from scorecards.extractors.tesseract import MAX_SIDE, OcrFailed, read_image
 from scorecards.flows.pipeline import ingest_files
 from scorecards.normalise.document import normalise_document
@@ -65,14 +65,14 @@ def _words_image(lines: list[str], height: int) -> np.ndarray:
 
 def test_an_image_too_tall_for_tesseract_is_read_again_at_a_lower_resolution() -> None:
     image = _words_image(["Children in care", "Quarter three"], MAX_SIDE + 8000)
-    words = read_image(image, 6, 300, ocr_settings({}), "tall.png")
+    words = read_image(image, 6, 300, OcrSettings(), "tall.png")
     assert "Children" in {w.text for w in words}
 
 
 def test_an_image_no_attempt_can_read_fails_naming_every_attempt() -> None:
     image = np.full((2 * MAX_SIDE, 40), 255, dtype=np.uint8)
     with pytest.raises(OcrFailed) as failed:
-        read_image(image, 11, 300, ocr_settings({}), "huge.png: page 2")
+        read_image(image, 11, 300, OcrSettings(), "huge.png: page 2")
     message = str(failed.value)
     assert message.startswith("huge.png: page 2: OCR failed (")
     assert message.count("image too large") == 3  # sparse text, one block, and at two-thirds resolution
