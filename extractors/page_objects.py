@@ -38,7 +38,9 @@ from pdfminer.psparser import PSLiteral
 from pdfplumber.container import Container
 from scorecards.extractors.render import PDFIUM_LOCK
 
-INVISIBLE_RENDER_MODES = frozenset({3, 7})  # text drawn to be found, not seen (OCR layers): text_layer judges
+# Text drawn to be found, not seen (OCR layers), which text_layer judges. 3: neither fill nor stroke;
+# 7: clip only. 4-6 clip and are seen.
+INVISIBLE_MODES = frozenset({3, 7})
 Matrix = tuple[float, float, float, float, float, float]
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -156,6 +158,22 @@ def _font_facts(spec: dict[str, Any], font: Any) -> tuple[FontKey, FontFacts]:
     return (SUBSET_PREFIX.sub("", basefont), embedded), FontFacts(fontname, descent, odd, widths)
 
 
+def form_xobjects(resources: Any, seen: set[int] | None = None) -> Iterator[PDFStream]:
+    """Every form XObject the resources can draw, forms inside forms too, each once (`seen`: the
+    ids of forms already given, shared between calls to skip them again)."""
+    seen = set() if seen is None else seen
+    resources = resolve1(resources)
+    xobjects = resolve1(resources.get("XObject")) if isinstance(resources, dict) else None
+    for ref in xobjects.values() if isinstance(xobjects, dict) else ():
+        xobj = resolve1(ref)
+        key = ref.objid if isinstance(ref, PDFObjRef) else id(xobj)
+        if key in seen or not isinstance(xobj, PDFStream) or _name(xobj.get("Subtype")) != "Form":
+            continue  # images are never decoded here
+        seen.add(key)
+        yield xobj
+        yield from form_xobjects(xobj.get("Resources"), seen)
+
+
 def font_facts(pdf: Any) -> dict[FontKey, FontFacts]:
     """Every font a pdfplumber PDF's pages and their forms name, by base font name (subset prefix
     dropped, as pdfium reports it). Reads the fonts' dictionaries only: no page is interpreted."""
@@ -164,11 +182,9 @@ def font_facts(pdf: Any) -> dict[FontKey, FontFacts]:
     read: set[int] = set()  # font objects already read (one font may serve many pages)
     manager = PDFResourceManager(caching=True)
 
-    def visit(resources: Any) -> None:
+    def fonts_of(resources: Any) -> None:
         resources = resolve1(resources)
-        if not isinstance(resources, dict):
-            return
-        fonts = resolve1(resources.get("Font"))
+        fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
         for ref in fonts.values() if isinstance(fonts, dict) else ():
             spec = resolve1(ref)
             key = ref.objid if isinstance(ref, PDFObjRef) else id(spec)
@@ -187,18 +203,11 @@ def font_facts(pdf: Any) -> dict[FontKey, FontFacts]:
                 for text, width in fact.widths.items():
                     if width and not earlier.widths.get(text):
                         earlier.widths[text] = width
-        xobjects = resolve1(resources.get("XObject"))
-        for ref in xobjects.values() if isinstance(xobjects, dict) else ():
-            key = ref.objid if isinstance(ref, PDFObjRef) else id(ref)
-            xobj = resolve1(ref)
-            if key in seen or not isinstance(xobj, PDFStream):
-                continue
-            seen.add(key)
-            if _name(xobj.get("Subtype")) == "Form":
-                visit(xobj.get("Resources"))
 
     for page in pdf.pages:
-        visit(page.page_obj.resources)
+        fonts_of(page.page_obj.resources)
+        for form in form_xobjects(page.page_obj.resources, seen):
+            fonts_of(form.get("Resources"))
     return facts
 
 
@@ -353,7 +362,7 @@ class _Reader:
         covered = 0.0
         for obj, kind, to_page in self.walk():
             if kind == raw.FPDF_PAGEOBJ_TEXT:
-                if raw.FPDFTextObj_GetTextRenderMode(obj) in INVISIBLE_RENDER_MODES:
+                if raw.FPDFTextObj_GetTextRenderMode(obj) in INVISIBLE_MODES:
                     return found, "text drawn invisible"
             elif kind == raw.FPDF_PAGEOBJ_PATH:
                 self._path(obj, _multiply(self._matrix_of(obj), to_page), found)

@@ -39,10 +39,9 @@ from itertools import pairwise
 from typing import Any
 
 from scorecards.extractors.misreads import lost_percent, repair_digits
+from scorecards.extractors.page_objects import INVISIBLE_MODES, form_xobjects
 from scorecards.extractors.settings import LayerSettings
 from scorecards.normalise.vocab import english_words, vocabulary_words
-
-INVISIBLE_MODES = frozenset({3, 7})  # 3: neither fill nor stroke; 7: clip only. 4-6 clip and are seen.
 
 # `3 Tr` (or `7 Tr`, `3.0 Tr`) in a content stream: the operand and the operator.
 _SETS_INVISIBLE = re.compile(rb"(?<![\d.+\-])[37](?:\.0*)?\s+Tr(?![A-Za-z0-9])")
@@ -106,28 +105,10 @@ def _streams(page: Any) -> Iterator[bytes]:
     pdfminer when pdfplumber read the page, and cached on the stream objects)."""
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    seen: set[int] = set()
-
-    def forms(resources: Any) -> Iterator[bytes]:
-        resources = resolve1(resources)
-        if not isinstance(resources, dict):
-            return
-        xobjects = resolve1(resources.get("XObject"))
-        if not isinstance(xobjects, dict):
-            return
-        for ref in xobjects.values():
-            xobj = resolve1(ref)
-            if not isinstance(xobj, PDFStream) or id(xobj) in seen:
-                continue
-            seen.add(id(xobj))
-            if getattr(resolve1(xobj.get("Subtype")), "name", None) != "Form":
-                continue  # images are never decoded here
-            yield xobj.get_data()
-            yield from forms(xobj.get("Resources"))
-
     # The page's own streams are one content stream cut in pieces: the state runs on across them.
     yield b"\n".join(s.get_data() for ref in page.page_obj.contents if isinstance(s := resolve1(ref), PDFStream))
-    yield from forms(page.page_obj.resources)
+    for form in form_xobjects(page.page_obj.resources):
+        yield form.get_data()
 
 
 def _glyph_bytes(string: bytes) -> int:

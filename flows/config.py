@@ -25,7 +25,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-PARSERS = ("pdfium", "pdfminer")  # how a PDF page's characters and rules are read (extractors.pdf)
+from scorecards.extractors.settings import PdfSettings
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,7 @@ class Config:
     parser: str = "pdfium"
 
     def __post_init__(self) -> None:
-        if self.parser not in PARSERS:
-            raise ValueError(f"parser must be one of {', '.join(PARSERS)}, not {self.parser!r}")
+        PdfSettings(parser=self.parser)  # the extractor's own check: a parser it has, or a ValueError naming it
 
     def extract_settings(self) -> dict[str, Any]:
         """The part of the configuration the extractors read."""
