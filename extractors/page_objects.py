@@ -81,9 +81,6 @@ class PdfiumPage(Container):
     def objects(self) -> dict[str, list[dict[str, Any]]]:
         return self._objects
 
-    @property
-    def pages(self) -> list[Any]:
-        return [self]
 
 
 @dataclass(frozen=True)
