@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -49,9 +51,23 @@ def validate_observations(frame: pd.DataFrame) -> dict[Any, list[str]]:
     return run_suite(frame)[0]
 
 
-def _outcomes(frame: pd.DataFrame, suite_name: str) -> list[tuple[Any, Any, list[int]]]:
-    """(suite, expectation result, positions of the rows it found unexpected) per expectation of a suite,
-    one Great Expectations validation over the whole frame."""
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result over a frame, as plain data: it may come back from the validator
+    service (expectations/service.py) rather than from this process."""
+
+    suite: str
+    rule: str  # meta.rule: what a quarantined row names as its reason
+    expectation_type: str
+    positions: tuple[int, ...]  # the rows (0-based positions in the frame) it found unexpected
+
+
+# Runs one suite over a frame: run_suite_here (Great Expectations in this process) or a ServiceRunner.
+SuiteRunner = Callable[[pd.DataFrame, str], list[Outcome]]
+
+
+def run_suite_here(frame: pd.DataFrame, suite_name: str) -> list[Outcome]:
+    """Every expectation of a suite over the whole frame, in one Great Expectations validation."""
     suite, batches = _validators()[suite_name]
     result = batches.get_batch(batch_parameters={"dataframe": frame}).validate(
         suite, result_format={"result_format": "COMPLETE"})
@@ -59,15 +75,15 @@ def _outcomes(frame: pd.DataFrame, suite_name: str) -> list[tuple[Any, Any, list
     for outcome in result.results:
         counts = outcome.result or {}
         positions = counts.get("unexpected_index_list")
+        rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
         if "element_count" not in counts or (not outcome.success and positions is None):
             # The expectation itself errored: a bug in the suite, not in the data.
-            rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
             raise RuntimeError(f"expectation {rule!r} could not run: {outcome.exception_info}")
-        out.append((suite, outcome, list(positions or [])))
+        out.append(Outcome(suite.name, rule, outcome.expectation_config.type, tuple(positions or ())))
     return out
 
 
-def _result_rows(outcomes: list[tuple[Any, Any, list[int]]], owner: list[int], n_docs: int,
+def _result_rows(outcomes: list[Outcome], owner: list[int], n_docs: int,
                  validated_at: datetime) -> list[list[dict[str, Any]]]:
     """Per document of a batch, one result row per expectation: its rows counted, and those it broke.
 
@@ -77,15 +93,14 @@ def _result_rows(outcomes: list[tuple[Any, Any, list[int]]], owner: list[int], n
     for doc in owner:
         rows_of[doc] += 1
     per_doc: list[list[dict[str, Any]]] = [[] for _ in range(n_docs)]
-    for suite, outcome, positions in outcomes:
+    for outcome in outcomes:
         unexpected = [0] * n_docs
-        for position in positions:
+        for position in outcome.positions:
             unexpected[owner[position]] += 1
-        rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
         for doc in range(n_docs):
             if rows_of[doc]:
                 per_doc[doc].append({
-                    "suite": suite.name, "expectation": rule, "expectation_type": outcome.expectation_config.type,
+                    "suite": outcome.suite, "expectation": outcome.rule, "expectation_type": outcome.expectation_type,
                     "success": unexpected[doc] == 0, "element_count": rows_of[doc],
                     "unexpected_count": unexpected[doc], "validated_at": validated_at,
                 })
@@ -101,17 +116,19 @@ def _checked(frames: list[pd.DataFrame], columns: list[str] | None = None) -> tu
     return pd.concat(parts, ignore_index=True), owner
 
 
-def run_suite(frame: pd.DataFrame) -> tuple[dict[Any, list[str]], list[dict[str, Any]]]:
+def run_suite(frame: pd.DataFrame, runner: SuiteRunner = run_suite_here,
+              ) -> tuple[dict[Any, list[str]], list[dict[str, Any]]]:
     """(index label -> the rules that row broke, one result row per expectation) of one frame.
 
     The result rows are what Data Docs would show, kept as data so that the warehouse can hold
     each run's pass rates without GX's HTML (which cannot render offline).
     """
-    broken, results = _run_observations([frame])
+    broken, results = _run_observations([frame], runner)
     return broken[0], results[0]
 
 
-def _run_observations(frames: list[pd.DataFrame]) -> tuple[list[dict[Any, list[str]]], list[list[dict[str, Any]]]]:
+def _run_observations(frames: list[pd.DataFrame], runner: SuiteRunner,
+                      ) -> tuple[list[dict[Any, list[str]]], list[list[dict[str, Any]]]]:
     """The observations suite over a batch of frames in one validation: per frame, its broken rows
     (by its own index labels) and its result rows."""
     checked, owner = _checked(frames)
@@ -120,49 +137,51 @@ def _run_observations(frames: list[pd.DataFrame]) -> tuple[list[dict[Any, list[s
         return broken, [[] for _ in frames]
     for column in ("period_start", "period_end"):
         checked[column] = pd.to_datetime(checked[column])
-    outcomes = _outcomes(checked, "observations")
+    outcomes = runner(checked, "observations")
     labels = [label for f in frames for label in f.index]
-    for _, outcome, positions in outcomes:
-        rule = outcome.expectation_config.meta.get("rule", outcome.expectation_config.type)
-        for position in positions:
-            broken[owner[position]].setdefault(labels[position], []).append(rule)
+    for outcome in outcomes:
+        for position in outcome.positions:
+            broken[owner[position]].setdefault(labels[position], []).append(outcome.rule)
     return broken, _result_rows(outcomes, owner, len(frames), datetime.now())
 
 
-def run_documents_suite(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def run_documents_suite(frame: pd.DataFrame, runner: SuiteRunner = run_suite_here) -> list[dict[str, Any]]:
     """One result row per expectation of the documents suite over a document_facts frame (one row per file).
 
     A document with uncited figure cells fails `every figure cell ends in a row`: nothing moves, the
     failure is what tells a reviewer a reader dropped a figure. No rows, or rows without the zero-loss
     count (frames made by hand): nothing to check.
     """
-    return _run_documents([frame])[0]
+    return _run_documents([frame], runner)[0]
 
 
-def _run_documents(frames: list[pd.DataFrame]) -> list[list[dict[str, Any]]]:
+def _run_documents(frames: list[pd.DataFrame], runner: SuiteRunner) -> list[list[dict[str, Any]]]:
     usable = [f if not f.empty and "uncited_cells" in f else f.iloc[0:0] for f in frames]
     checked, owner = _checked(usable, ["source_file", "figure_cells", "uncited_cells"])
     if checked.empty:
         return [[] for _ in frames]
-    return _result_rows(_outcomes(checked, "documents"), owner, len(frames), datetime.now())
+    return _result_rows(runner(checked, "documents"), owner, len(frames), datetime.now())
 
 
-def quarantine_failures(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def quarantine_failures(frames: dict[str, pd.DataFrame], runner: SuiteRunner = run_suite_here,
+                        ) -> dict[str, pd.DataFrame]:
     """Move observation rows that break an expectation into the quarantine frame, naming the rules.
 
     The suites' results per expectation (observations, then the document's zero-loss check) come back
     as the `validation_facts` frame (the loader stamps them with the run).
     """
-    return quarantine_failures_batch([frames])[0]
+    return quarantine_failures_batch([frames], runner)[0]
 
 
-def quarantine_failures_batch(batch: list[dict[str, pd.DataFrame]]) -> list[dict[str, pd.DataFrame]]:
+def quarantine_failures_batch(batch: list[dict[str, pd.DataFrame]], runner: SuiteRunner = run_suite_here,
+                              ) -> list[dict[str, pd.DataFrame]]:
     """quarantine_failures for many documents at once: one validation per suite for the whole batch
     (a validation costs far more than the rows it checks), the results split back per document,
-    each failing row still traced to its own file and cell."""
-    broken, results = _run_observations([frames["observation_facts"] for frames in batch])
+    each failing row still traced to its own file and cell. `runner` runs the suites: Great
+    Expectations here, or in the validator service."""
+    broken, results = _run_observations([frames["observation_facts"] for frames in batch], runner)
     documents = [frames.get("document_facts") for frames in batch]
-    checks = _run_documents([d if d is not None and len(d) == 1 else pd.DataFrame() for d in documents])
+    checks = _run_documents([d if d is not None and len(d) == 1 else pd.DataFrame() for d in documents], runner)
     return [_split(frames, broken[k], results[k], checks[k]) for k, frames in enumerate(batch)]
 
 

@@ -20,9 +20,9 @@ from typing import Any, ClassVar, Literal, Self, TypeAlias, get_args, get_origin
 from scorecards.extractors.legacy import DEFAULT_TIMEOUT_SECONDS
 
 # Keys a run adds beside the extractors' own: the configuration's switches and what the flow passes on.
-# `ocr` and `conversion_timeout` are read by the extractors (ExtractionSettings); `batch` and
-# `known_labels` are the flow's own and pass through unread.
-RUN_KEYS = frozenset({"ocr", "conversion_timeout", "batch", "known_labels"})
+# `ocr` and `conversion_timeout` are read by the extractors (ExtractionSettings); `batch`,
+# `known_labels`, `validator` and `validator_idle` are the flow's own and pass through unread.
+RUN_KEYS = frozenset({"ocr", "conversion_timeout", "batch", "known_labels", "validator", "validator_idle"})
 
 # What each kind of value must be, as an error message says it.
 _KINDS: dict[Any, tuple[tuple[type, ...], str]] = {

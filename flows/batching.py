@@ -22,6 +22,7 @@ from scorecards.flows.crops import add_crops
 from scorecards.flows.steps import Prepared, prepare
 
 if TYPE_CHECKING:
+    from scorecards.expectations.validate import SuiteRunner
     from scorecards.flows.pipeline import FileOutcome, RunSummary
 
 log = logging.getLogger("scorecards")
@@ -32,20 +33,22 @@ VALIDATE_BATCH = 64
 FLUSH_SECONDS = 6.0
 
 
-def validate_batch(batch: Sequence[tuple[FileOutcome, Prepared]], steps: Mapping[str, Callable[..., Any]]) -> None:
-    """Validate the prepared files of a batch together, in place. Should the batch's validation fail
-    as a whole, each file is validated alone, so that one file's fault fails that file only."""
+def validate_batch(batch: Sequence[tuple[FileOutcome, Prepared]], steps: Mapping[str, Callable[..., Any]],
+                   runner: SuiteRunner | None = None) -> None:
+    """Validate the prepared files of a batch together, in place (the suites run where `runner` runs
+    them). Should the batch's validation fail as a whole, each file is validated alone, so that one
+    file's fault fails that file only."""
     ready = [(outcome, prepared) for outcome, prepared in batch if prepared.frames is not None]
     if not ready:
         return
     try:
-        checked = steps["validate"]([prepared.frames for _, prepared in ready])
+        checked = steps["validate"]([prepared.frames for _, prepared in ready], runner)
     except Exception:
         log.debug("batch validation failed; validating its %d files one by one", len(ready), exc_info=True)
         checked = []
         for outcome, prepared in ready:
             try:
-                checked += steps["validate"]([prepared.frames])
+                checked += steps["validate"]([prepared.frames], runner)
             except Exception as exc:
                 checked.append(None)
                 prepared.reason = f"{outcome.source_file}: validation failed ({type(exc).__name__}: {exc})"

@@ -93,6 +93,9 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=config.workers)
     serve.add_argument("--dask", default=config.dask or None, metavar="ADDRESS",
                        help="nightly runs extract on this Dask scheduler (tcp://host:8786) or `local` cluster")
+
+    validator = sub.add_parser("validator", help="the validator service that keeps Great Expectations warm between runs")
+    validator.add_argument("--stop", action="store_true", help="stop it (the next run starts another)")
     return parser
 
 
@@ -272,6 +275,16 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_validator(args: argparse.Namespace) -> int:
+    from scorecards.expectations.service import service_status, stop_service
+
+    if args.stop:
+        print("stopped" if stop_service() else "not running")
+        return 0
+    print(service_status())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `scorecards inspect x.pdf | head` ends quietly
@@ -286,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         commands = {
             "ingest": run_ingest, "export": run_export, "status": run_status, "inspect": run_inspect,
-            "serve": run_serve, "review": run_review, "correct": run_correct,
+            "serve": run_serve, "review": run_review, "correct": run_correct, "validator": run_validator,
         }
         return commands[args.command](args)
     except FileNotFoundError as exc:

@@ -15,6 +15,8 @@ line options override both.
     batch = 64                       # files validated together and loaded through one connection
     dask = ""                        # a Dask scheduler (tcp://host:8786) or "local": extract on Dask
     parser = "pdfium"                # PDF pages read by pdfium (fast) or "pdfminer" (pdfplumber's own)
+    validator = "service"            # Great Expectations kept warm in a service shared by runs, or "in-process"
+    validator_idle = 900             # seconds the validator service waits for another run before it exits
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class Config:
     batch: int = 64
     dask: str = ""
     parser: str = "pdfium"
+    validator: str = "service"
+    validator_idle: float = 900.0
 
     def __post_init__(self) -> None:
         PdfSettings(parser=self.parser)  # the extractor's own check: a parser it has, or a ValueError naming it
@@ -49,8 +53,10 @@ class Config:
         return {"ocr": self.ocr, "conversion_timeout": self.conversion_timeout, "parser": self.parser}
 
     def ingest_settings(self) -> dict[str, Any]:
-        """What an ingest run reads: the extractors' part, and how many files go in a batch."""
-        return {**self.extract_settings(), "batch": self.batch}
+        """What an ingest run reads: the extractors' part, how many files go in a batch, and where
+        they are validated."""
+        return {**self.extract_settings(), "batch": self.batch, "validator": self.validator,
+                "validator_idle": self.validator_idle}
 
 
 def _coerce(kind: type, text: str) -> Any:

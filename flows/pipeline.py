@@ -12,6 +12,7 @@ transaction, because DuckDB allows one writer.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -20,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scorecards.expectations.service import IDLE_SECONDS, VALIDATORS, suite_runner
 from scorecards.flows.batching import (
     VALIDATE_BATCH,
     Submit,
@@ -127,10 +129,14 @@ def ingest_files(
     `submit` sends each file's prepare elsewhere (Dask workers, see prepare_all; `capacity`: how many
     at once) instead of the pool of `workers` processes; validation and loading stay here either way.
     """
+    validator = (settings or {}).get("validator", "in-process")
+    if validator not in VALIDATORS:  # before anything is read or recorded
+        raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}, not {validator!r}")
     summary = RunSummary()
     todo, skipped = plan(paths, location, corrections)
     sync_corrections(location, corrections)
     batch_size = max(1, int((settings or {}).get("batch", VALIDATE_BATCH)))
+    idle = float((settings or {}).get("validator_idle", IDLE_SECONDS))
     settings = {**(settings or {}), "known_labels": _known_labels(location)}
     summary.outcomes += skipped
     bar = None
@@ -148,6 +154,7 @@ def ingest_files(
             bar.set_postfix_str(f"{pages} pages, {outcome.source_file[:30]}")
             bar.update(1)
 
+    runs = contextlib.ExitStack()
     try:
         for outcome in skipped:
             if outcome.status == "not_read":  # a folder's file that is not a report it can read: said, not lost
@@ -158,9 +165,11 @@ def ingest_files(
             steps["fail"](location, outcome.path, outcome.sha256, outcome.reason)
             done(outcome)
         readable = [o for o in todo if o.status == "pending"]
+        # Chosen (and a validator service started) before the reading, which its warm-up overlaps.
+        runner = runs.enter_context(suite_runner(validator if readable else "in-process", idle))
 
         def finish(batch: list[tuple[FileOutcome, Prepared]]) -> None:
-            validate_batch(batch, steps)
+            validate_batch(batch, steps, runner)
             for outcome in finish_batch(batch, location, steps, summary):
                 done(outcome)
 
@@ -180,6 +189,7 @@ def ingest_files(
         summary.interrupted = True
         raise
     finally:
+        runs.close()
         if bar is not None:
             bar.close()
         summary.finished_at = datetime.now()

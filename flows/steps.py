@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from scorecards.extractors import ExtractedDocument, ExtractionError, extract
@@ -22,6 +22,9 @@ from scorecards.normalise.document import normalise_document
 from scorecards.normalise.frames import to_frames
 from scorecards.normalise.records import NormalisedDocument
 from scorecards.warehouse import open_warehouse
+
+if TYPE_CHECKING:
+    from scorecards.expectations.validate import SuiteRunner
 
 log = logging.getLogger("scorecards")
 
@@ -66,12 +69,13 @@ def normalise_step(doc: ExtractedDocument,
     return tidy
 
 
-def validate_step(batch: list[dict[str, pd.DataFrame]]) -> list[dict[str, pd.DataFrame]]:
+def validate_step(batch: list[dict[str, pd.DataFrame]], runner: SuiteRunner | None = None,
+                  ) -> list[dict[str, pd.DataFrame]]:
     """Run the suites over a batch of documents' frames at once; in each, failing rows move to
-    quarantine with the expectation that failed."""
-    from scorecards.expectations import quarantine_failures_batch
+    quarantine with the expectation that failed. `runner`: where the suites run (default here)."""
+    from scorecards.expectations.validate import quarantine_failures_batch, run_suite_here
 
-    return quarantine_failures_batch(batch)
+    return quarantine_failures_batch(batch, runner or run_suite_here)
 
 
 def load_step(location: str, documents: Sequence[tuple[str, dict[str, pd.DataFrame]]]) -> None:

@@ -16,6 +16,16 @@ os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_LOCAL_STORAGE_PATH"] = os.path.join(_PREFECT_HOME, "storage")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
+# Validator services the tests start (every CLI run asks for one) live in a folder of the session's,
+# not the user's, and stop at the session's end (pytest_sessionfinish) or a minute after their last run.
+os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="scorecards-run-")
+os.environ["SCORECARDS_VALIDATOR_IDLE"] = "60"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from scorecards.expectations.service import stop_service
+
+    stop_service()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,170 @@
+"""The validator service (expectations/service.py): Great Expectations kept warm in a process of its
+own, shared by runs. Real services, real sockets, real suites; each test in a runtime folder of its own."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from samples.generate import random_report
+from samples.pdf_render import write_pdf
+from scorecards.api import ingest, open_warehouse
+from scorecards.expectations import service
+from scorecards.expectations.validate import quarantine_failures, run_suite_here
+
+pytestmark = pytest.mark.skipif(not service.supported(), reason="Unix sockets and file locks only")
+
+VIEWS = ("observations", "quarantine", "validations")
+
+
+@pytest.fixture
+def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private runtime folder of this test's (short: a socket's path has at most 107 bytes); its
+    service is stopped at the end."""
+    folder = Path(tempfile.mkdtemp(prefix="sc-"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(folder))
+    yield folder / "scorecards"
+    service.stop_service()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_pdf(random_report(31, "contract", n_measures=6), tmp_path_factory.mktemp("svc") / "r.pdf")
+
+
+def _rows(location: str) -> dict[str, pd.DataFrame]:
+    with open_warehouse(location, read_only=True) as wh:
+        return {name: wh.view(name).drop(columns=["validated_at", "run_id", "run_started_at", "loaded_at"],
+                                         errors="ignore") for name in VIEWS}
+
+
+def _service_pid(folder: Path) -> int:
+    (pid_file,) = folder.glob("validator-*.pid")
+    return int(pid_file.read_text())
+
+
+def test_a_run_validated_by_the_service_loads_what_one_validated_here_loads(
+        runtime: Path, report: Path, tmp_path: Path) -> None:
+    here, there = str(tmp_path / "here.duckdb"), str(tmp_path / "there.duckdb")
+    ingest(report, here, validator="in-process")
+    ingest(report, there, validator="service", validator_idle=60)
+    for name, rows in _rows(here).items():
+        pd.testing.assert_frame_equal(rows, _rows(there)[name], check_like=True, obj=name)
+    assert len(_rows(there)["validations"]) > 0
+    pid = _service_pid(runtime)
+    os.kill(pid, 0)  # the service outlives the run that started it ...
+    again = str(tmp_path / "again.duckdb")
+    ingest(report, again, validator="service", validator_idle=60)
+    assert _service_pid(runtime) == pid  # ... and the next run finds it
+    assert "running" in service.service_status()
+    assert service.stop_service() and "not running" in service.service_status()
+
+
+def test_failing_rows_come_back_from_the_service_as_from_great_expectations_here(runtime: Path) -> None:
+    frames = _frames_with_a_bad_percentage()
+    runner = service.ServiceRunner(idle=60)
+    try:
+        assert runner(frames["observation_facts"].assign(
+            period_start=pd.to_datetime(frames["observation_facts"].period_start),
+            period_end=pd.to_datetime(frames["observation_facts"].period_end)), "observations") == run_suite_here(
+            frames["observation_facts"].assign(
+                period_start=pd.to_datetime(frames["observation_facts"].period_start),
+                period_end=pd.to_datetime(frames["observation_facts"].period_end)), "observations")
+        moved = quarantine_failures(frames, runner)
+    finally:
+        runner.close()
+    assert list(moved["quarantine_facts"].reason) == ["failed expectation: percentage within 0..100"]
+    assert list(moved["observation_facts"].value) == [55.0]
+    assert moved["validation_facts"].unexpected_count.sum() == 1
+
+
+def test_two_runs_are_served_side_by_side(runtime: Path) -> None:
+    frame = _frames_with_a_bad_percentage()["observation_facts"]
+    frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
+    first, second = service.ServiceRunner(idle=60), service.ServiceRunner(idle=60)
+    try:
+        expected = first(frame, "observations")  # first keeps its connection open, as a long backfill does
+        assert second(frame, "observations") == expected
+        assert first(frame, "observations") == expected
+    finally:
+        first.close()
+        second.close()
+
+
+def test_an_idle_service_exits_and_the_next_run_starts_another(runtime: Path) -> None:
+    frame = _frames_with_a_bad_percentage()["observation_facts"]
+    frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
+    runner = service.ServiceRunner(idle=1)
+    runner(frame, "observations")
+    runner.close()
+    pid = _service_pid(runtime)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "running," in service.service_status():
+        time.sleep(0.2)
+    assert "not running" in service.service_status()
+    assert not list(runtime.glob("*.sock"))
+    runner = service.ServiceRunner(idle=60)
+    try:
+        assert runner(frame, "observations") == run_suite_here(frame, "observations")
+    finally:
+        runner.close()
+    assert _service_pid(runtime) != pid
+
+
+def test_a_service_killed_mid_run_is_replaced_and_nothing_is_lost(runtime: Path) -> None:
+    frame = _frames_with_a_bad_percentage()["observation_facts"]
+    frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
+    runner = service.ServiceRunner(idle=60)
+    try:
+        expected = runner(frame, "observations")
+        os.kill(_service_pid(runtime), 9)  # its socket stays behind, nobody listening
+        time.sleep(0.2)
+        assert runner(frame, "observations") == expected  # a new service, through a new connection
+    finally:
+        runner.close()
+
+
+def test_without_a_private_folder_the_run_validates_in_its_own_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Path, caplog: pytest.LogCaptureFixture) -> None:
+    shared = tmp_path / "shared"
+    (shared / "scorecards").mkdir(parents=True)
+    (shared / "scorecards").chmod(0o777)  # anyone could plant a socket here: never used
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))
+    with caplog.at_level(logging.WARNING, logger="scorecards"):
+        summary = ingest(report, str(tmp_path / "w.duckdb"), validator="service")
+    assert summary.count("loaded") == 1
+    assert any("not private" in r.message and "validating in this process" in r.message for r in caplog.records)
+    assert not list((shared / "scorecards").glob("validator-*"))
+    with open_warehouse(str(tmp_path / "w.duckdb"), read_only=True) as wh:
+        assert len(wh.view("validations")) > 0
+
+
+def test_an_unknown_validator_is_refused_before_anything_is_read(tmp_path: Path, report: Path) -> None:
+    with pytest.raises(ValueError, match="validator must be one of in-process, service, not 'servise'"):
+        ingest(report, str(tmp_path / "w.duckdb"), validator="servise")
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def _frames_with_a_bad_percentage() -> dict[str, pd.DataFrame]:
+    """One document's frames, as to_frames makes them: two percentages, one of them impossible."""
+    base = {
+        "source_file": "x.pdf", "source_sha256": "0" * 64, "page": 1, "measure_label": "Visits on time",
+        "breakdown": "", "period_label": "Q1", "period_start": "2019-04-01", "period_end": "2019-06-30",
+        "period_type": "quarter", "unit": "percent", "status": "reported", "raw_text": "",
+        "table_index": 1, "row_index": 1, "bbox_x0": 0.0, "bbox_top": 0.0, "bbox_x1": 1.0, "bbox_bottom": 1.0,
+        "engine": "lattice",
+    }
+    observations = pd.DataFrame([
+        {**base, "value": 55.0, "raw_text": "55%", "col_index": 1},
+        {**base, "value": 5570.0, "raw_text": "5570%", "col_index": 2, "period_label": "Q2",
+         "period_start": "2019-07-01", "period_end": "2019-09-30"},
+    ])
+    return {"observation_facts": observations, "quarantine_facts": pd.DataFrame()}
