@@ -17,7 +17,7 @@ that phase alone:
 * no-op run over many unchanged files (``--noop-files N``, default 1000, 0 skips it): N small
   reports (a few distinct PDFs copied under N names; the warehouse keys files by name) are ingested
   for real with 2 workers, then a second ``ingest_files`` over the same folder must skip them all;
-* a mixed folder (``--mixed N`` reports per layout and form, default 2, 0 skips it): every layout the
+* a mixed folder (``--mixed N`` reports per layout and form, default 3, 0 skips it): every layout the
   generators make, ruled and borderless PDFs and Word (quarterly contract grids, improvement
   scorecards, target-setting tables over page breaks; KPI card reports in every form from
   ``samples/cards.py``; measure long-lists in Word and audit judgement reports in every form, from
@@ -422,23 +422,63 @@ def phase_mixed_ingest(spec: Result) -> Result:
 
 
 def phase_mixed_steady(spec: Result) -> Result:
-    """scorecards at its steady state on the mixed folder's PDFs: after a warm-up file (imports, the
-    Great Expectations context), one ingest_files call over every PDF, workers=1, into a new warehouse,
-    once with each page parser (pdfium, the default, and pdfminer, pdfplumber's own): the rate a
-    backfill runs at once started, in one process, beside bare pdfplumber's in its own."""
+    """scorecards at its steady state on the mixed folder's PDFs: after a warm-up file (imports, Great
+    Expectations warm), one ingest_files call over every PDF, workers=1, into a new warehouse: first
+    validated by the validator service (the CLI's default; this process never imports Great
+    Expectations), then in this process, then with pdfminer's pages (pdfplumber's own parse). The
+    rate a backfill runs at once started, in one process, beside bare pdfplumber's in its own."""
     from scorecards.flows.pipeline import ingest_files
 
-    ingest_files([Path(spec["mixed_warmup"])], spec["mixed_warmup_warehouse"] + ".steady", progress=False)
-    pdfs = [Path(e["path"]) for e in spec["mixed"] if e["path"].endswith(".pdf")]
     runs: Result = {}
-    for parser in ("pdfium", "pdfminer"):
+    for name, settings in (("pdfium, validator service", {"parser": "pdfium", "validator": "service"}),
+                           ("pdfium, validated in-process", {"parser": "pdfium", "validator": "in-process"}),
+                           ("pdfminer, validated in-process", {"parser": "pdfminer", "validator": "in-process"})):
+        warm = spec["mixed_warmup_warehouse"] + f".steady.{len(runs)}"
+        ingest_files([Path(spec["mixed_warmup"])], warm, progress=False, settings=settings)
+        pdfs = [Path(e["path"]) for e in spec["mixed"] if e["path"].endswith(".pdf")]
         t0 = time.perf_counter()
-        summary = ingest_files(pdfs, f"{spec['mixed_warehouse']}.{parser}", workers=1, progress=False,
-                               settings={"parser": parser})
-        runs[parser] = {"files": summary.totals["files"], "pages": summary.totals["pages"],
-                        "seconds": time.perf_counter() - t0, "observations": summary.totals["observations"],
-                        "failed": summary.totals["failed"], "peak_mib": peak_mib()}
+        summary = ingest_files(pdfs, f"{spec['mixed_warehouse']}.{len(runs)}", workers=1, progress=False,
+                               settings=settings)
+        runs[name] = {"files": summary.totals["files"], "pages": summary.totals["pages"],
+                      "seconds": time.perf_counter() - t0, "observations": summary.totals["observations"],
+                      "failed": summary.totals["failed"], "peak_mib": peak_mib(),
+                      "service_peak_mib": service_peak_mib() if settings["validator"] == "service" else None}
     return runs
+
+
+def service_peak_mib() -> float | None:
+    """Peak RSS (VmHWM) of the validator service this run's settings reach, if it runs (Linux /proc)."""
+    from scorecards.expectations.service import _paths, runtime_dir, service_key
+
+    _, pid_file, _ = _paths(runtime_dir(), service_key())
+    try:
+        status = Path(f"/proc/{int(pid_file.read_text())}/status").read_text()
+    except (OSError, ValueError):
+        return None
+    kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+    return kib / 1024 if kib is not None else None
+
+
+def phase_one_page(spec: Result) -> Result:
+    """`scorecards ingest one.pdf` of a one-page PDF into a fresh warehouse, as a user types it, three
+    times with no validator service running (each run starts one: Great Expectations' import and
+    context), then three times with the service the runs before left warm. Best of each three."""
+    from scorecards.expectations.service import stop_service
+
+    runs: Result = {"cold": [], "warm": []}
+    for state in ("cold", "cold", "cold", "warm", "warm", "warm"):
+        if state == "cold":
+            stop_service()
+        warehouse = Path(spec["work"]) / f"one_page_{len(runs['cold']) + len(runs['warm'])}.duckdb"
+        for leftover in (warehouse, warehouse.with_suffix(".duckdb.wal")):
+            leftover.unlink(missing_ok=True)
+        command = [sys.executable, "-m", "scorecards.flows.cli", "ingest", spec["mixed_warmup"],
+                   "--warehouse", str(warehouse), "--quiet"]
+        t0 = time.perf_counter()
+        proc = subprocess.run(command, env=child_env(), cwd=spec["work"], capture_output=True, text=True)
+        runs[state].append({"seconds": time.perf_counter() - t0, "returncode": proc.returncode,
+                            "stderr": proc.stderr[-2000:]})
+    return {**runs, "cli_peak_mib": peak_mib(resource.RUSAGE_CHILDREN), "service_peak_mib": service_peak_mib()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,7 +616,7 @@ PHASES: dict[str, Callable[[Result], Result]] = {
     "bare": phase_bare, "ingest": phase_ingest, "reingest": phase_reingest, "cli": phase_cli,
     "backfill1": phase_backfill1, "backfill2": phase_backfill2, "noop_fill": phase_noop_fill, "noop": phase_noop,
     "mixed_bare": phase_mixed_bare, "mixed_ingest": phase_mixed_ingest, "mixed_steady": phase_mixed_steady,
-    "profile": phase_profile,
+    "one_page": phase_one_page, "profile": phase_profile,
 }
 
 
@@ -788,15 +828,28 @@ def print_mixed(results: Result, rows: list[Result]) -> None:
         pages = sum(g.get("pages", 0) for g in bare["groups"].values())
         seconds = sum(g.get("seconds", 0.0) for g in bare["groups"].values())
         floor = rate(pages, seconds)
-        print(f"steady state: one ingest_files call over all {steady['pdfium']['files']} PDFs "
-              f"({steady['pdfium']['pages']} pages), workers=1, after a warm-up file; bare pdfplumber "
-              f"{fmt(floor, 1)} pages/s, peak {bare['peak_mib']:.0f} MiB")
-        for parser in ("pdfium", "pdfminer"):
-            run = steady[parser]
+        steady = {name: run for name, run in steady.items() if isinstance(run, dict)}  # not process_wall_s
+        first = next(iter(steady.values()))
+        print(f"steady state: one ingest_files call over all {first['files']} PDFs ({first['pages']} pages), "
+              f"workers=1, after a warm-up file; bare pdfplumber {fmt(floor, 1)} pages/s, "
+              f"peak {bare['peak_mib']:.0f} MiB")
+        for name, run in steady.items():
             mine = rate(run["pages"], run["seconds"])
-            print(f"  scorecards, {parser} pages: {fmt(mine, 1)} pages/s, ratio to bare pdfplumber "
+            service = (f"; the validator service's peak {run['service_peak_mib']:.0f} MiB"
+                       if run.get("service_peak_mib") else "")
+            print(f"  scorecards, {name}: {fmt(mine, 1)} pages/s, ratio to bare pdfplumber "
                   f"{fmt(mine / floor if mine and floor else None)}; {run['observations']} observations; "
-                  f"peak {run['peak_mib']:.0f} MiB so far in that process")
+                  f"peak {run['peak_mib']:.0f} MiB so far in that process{service}")
+    one = results.get("one_page")
+    if one:
+        best = {state: min(r["seconds"] for r in one[state]) for state in ("cold", "warm")}
+        failed = [r for state in ("cold", "warm") for r in one[state] if r["returncode"] != 0]
+        print(f"one page (`scorecards ingest` of a one-page PDF into a fresh warehouse, best of 3): "
+              f"{best['cold']:.2f} s with no validator service running (the run starts one), "
+              f"{best['warm']:.2f} s with it warm; CLI peak {one['cli_peak_mib']:.0f} MiB"
+              + (f", the service's {one['service_peak_mib']:.0f} MiB" if one.get("service_peak_mib") else ""))
+        for run in failed:
+            print(f"  CLI exited with {run['returncode']}:\n{run['stderr']}")
 
 
 def profile_rows(profile: Result) -> list[Result]:
@@ -877,7 +930,7 @@ def print_profile(profile: Result, rows: list[Result], source: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-FULL: dict[str, int] = {"reports": 20, "measures": 20, "noop_files": 1000, "mixed": 2}
+FULL: dict[str, int] = {"reports": 20, "measures": 20, "noop_files": 1000, "mixed": 3}
 QUICK: dict[str, int] = {"reports": 4, "measures": 12, "noop_files": 40, "mixed": 1}
 
 
@@ -890,7 +943,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="small unchanged files for the no-op run (ingested once first, 2 workers); 0 skips it "
                              "(default 1000)")
     parser.add_argument("--mixed", type=int,
-                        help="reports per layout and form in the mixed folder (default 2); 0 skips it")
+                        help="reports per layout and form in the mixed folder (default 3: over 100 pages); 0 skips it")
     parser.add_argument("--quick", action="store_true",
                         help=f"small defaults for a run of a few minutes on 2 cores: {QUICK}")
     only = parser.add_mutually_exclusive_group()
@@ -974,6 +1027,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     load_before = _load()
     work = args.out.resolve() if args.out else Path(tempfile.mkdtemp(prefix="scorecards-bench-"))
+    # The validator service of this run's phases (inherited through child_env), never the user's: a
+    # folder of the run's (short: a socket's path has at most 107 bytes), its service stopped at the end.
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="scb-")
     try:
         work.mkdir(parents=True, exist_ok=True)
         # A warehouse left in --out by an earlier run would turn the first ingest into skips.
@@ -996,7 +1052,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.mixed > 0:
             mixed_spec, made["mixed_generate_s"] = prepare_mixed(work, args)
             spec.update(mixed_spec)
-            names += [] if args.profile_only else ["mixed_bare", "mixed_ingest", "mixed_steady"]
+            names += [] if args.profile_only else ["mixed_bare", "mixed_ingest", "mixed_steady", "one_page"]
         if not args.mixed_only:
             # The mixed folder has every layout; without it, the grid reports' PDFs and Word files.
             spec["profile_files"] = ([e["path"] for e in spec["mixed"]] if "mixed" in spec
@@ -1058,6 +1114,10 @@ def main(argv: list[str] | None = None) -> int:
                 "phases": results, "rows": rows, "ratio": ratio, "mixed_rows": mixed, "profile_rows": profiled,
             }, indent=2, default=str))
     finally:
+        from scorecards.expectations.service import stop_service
+
+        stop_service()
+        shutil.rmtree(os.environ["XDG_RUNTIME_DIR"], ignore_errors=True)
         if not args.out and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         elif not args.out:

@@ -94,7 +94,8 @@ def _parser(config: Config) -> argparse.ArgumentParser:
     serve.add_argument("--dask", default=config.dask or None, metavar="ADDRESS",
                        help="nightly runs extract on this Dask scheduler (tcp://host:8786) or `local` cluster")
 
-    validator = sub.add_parser("validator", help="the validator service that keeps Great Expectations warm between runs")
+    validator = sub.add_parser("validator",
+                               help="the validator service that keeps Great Expectations warm between runs")
     validator.add_argument("--stop", action="store_true", help="stop it (the next run starts another)")
     return parser
 

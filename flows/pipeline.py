@@ -33,7 +33,7 @@ from scorecards.flows.batching import (
 )
 from scorecards.flows.discover import discover, sha256_of
 from scorecards.flows.steps import DIRECT_STEPS, Prepared, prepare, sync_corrections
-from scorecards.warehouse import open_warehouse, warehouse_exists, warehouse_files
+from scorecards.warehouse import Warehouse, open_warehouse, warehouse_files
 
 log = logging.getLogger("scorecards")
 
@@ -87,14 +87,16 @@ class RunSummary:
 
 
 def plan(paths: Iterable[Path], location: str, corrections: str | Path | None = None,
-         ) -> tuple[list[FileOutcome], list[FileOutcome]]:
-    """(files to read, files skipped): new or changed bytes are read; bytes seen before are not.
+         ) -> tuple[list[FileOutcome], list[FileOutcome], dict[str, list[str]]]:
+    """(files to read, files skipped, the measure labels the warehouse holds per organisation): new or
+    changed bytes are read; bytes seen before are not.
 
     Files a folder walk passed over (not reports it can read) are among the skipped, as `not_read`
     with their reason; the run records them in `failures`.
     """
-    with open_warehouse(location) as wh:
+    with open_warehouse(location) as wh:  # one open for both: opening a DuckDB file costs ~30 ms
         known = wh.known_files()
+        known_labels = wh.known_labels()
     todo, skipped = [], []
     passed_over: dict[Path, str] = {}
     own = [*warehouse_files(location), *([Path(corrections)] if corrections else [])]
@@ -114,7 +116,7 @@ def plan(paths: Iterable[Path], location: str, corrections: str | Path | None = 
             skipped.append(FileOutcome(path, path.name, sha, "skipped", why, "unchanged"))
         else:
             todo.append(FileOutcome(path, path.name, sha, "pending", change=change))
-    return todo, skipped
+    return todo, skipped, known_labels
 
 
 def ingest_files(
@@ -133,11 +135,11 @@ def ingest_files(
     if validator not in VALIDATORS:  # before anything is read or recorded
         raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}, not {validator!r}")
     summary = RunSummary()
-    todo, skipped = plan(paths, location, corrections)
+    todo, skipped, known_labels = plan(paths, location, corrections)
     sync_corrections(location, corrections)
     batch_size = max(1, int((settings or {}).get("batch", VALIDATE_BATCH)))
     idle = float((settings or {}).get("validator_idle", IDLE_SECONDS))
-    settings = {**(settings or {}), "known_labels": _known_labels(location)}
+    settings = {**(settings or {}), "known_labels": known_labels}
     summary.outcomes += skipped
     bar = None
     if progress:
@@ -193,24 +195,26 @@ def ingest_files(
         if bar is not None:
             bar.close()
         summary.finished_at = datetime.now()
-        _report_corrections(location, summary)
-        _record_run(location, summary, mode)
+        _close_run(location, summary, mode)
     return summary
 
 
-def _known_labels(location: str) -> dict[str, list[str]]:
-    """The measure labels the warehouse holds per organisation (none for a new warehouse)."""
-    if not warehouse_exists(location):
-        return {}
-    with open_warehouse(location, read_only=True) as wh:
-        return wh.known_labels()
+def _close_run(location: str, summary: RunSummary, mode: str) -> None:
+    """The orphaned corrections reported, and the run recorded, through one connection."""
+    try:
+        wh = open_warehouse(location)
+    except Exception as exc:  # run history must never turn a good ingest into a failed one
+        log.warning("could not record the run, nor check the corrections: %s", exc)
+        return
+    with wh:
+        _report_corrections(wh, summary)
+        _record_run(wh, summary, mode)
 
 
-def _report_corrections(location: str, summary: RunSummary) -> None:
+def _report_corrections(wh: Warehouse, summary: RunSummary) -> None:
     """Every orphaned correction, at the end of every run, until someone deals with it: never dropped silently."""
     try:
-        with open_warehouse(location) as wh:
-            report = wh.correction_report()
+        report = wh.correction_report()
     except Exception as exc:
         log.warning("could not check the corrections: %s", exc)
         return
@@ -225,10 +229,9 @@ def _report_corrections(location: str, summary: RunSummary) -> None:
         log.warning("orphaned %s", line)
 
 
-def _record_run(location: str, summary: RunSummary, mode: str) -> None:
+def _record_run(wh: Warehouse, summary: RunSummary, mode: str) -> None:
     try:
-        with open_warehouse(location) as wh:
-            wh.record_run(summary.started_at, summary.finished_at or datetime.now(), mode,
-                          summary.totals, summary.interrupted, summary.run_id)
+        wh.record_run(summary.started_at, summary.finished_at or datetime.now(), mode,
+                      summary.totals, summary.interrupted, summary.run_id)
     except Exception as exc:  # run history must never turn a good ingest into a failed one
         log.warning("could not record the run history: %s", exc)

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from scorecards.expectations import service
+from scorecards.expectations.validate import quarantine_failures, run_suite_here
+
 from samples.generate import random_report
 from samples.pdf_render import write_pdf
 from scorecards.api import ingest, open_warehouse
-from scorecards.expectations import service
-from scorecards.expectations.validate import quarantine_failures, run_suite_here
 
 pytestmark = pytest.mark.skipif(not service.supported(), reason="Unix sockets and file locks only")
 
