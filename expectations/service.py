@@ -48,6 +48,7 @@ log = logging.getLogger("scorecards")
 
 VALIDATORS = ("in-process", "service")
 IDLE_SECONDS = 900.0  # a service unused this long exits
+ANOTHER_RUNS = 75  # a service's exit status when another already serves its key (EX_TEMPFAIL)
 START_SECONDS = 120.0  # how long a run waits for a service it started before validating itself
 _HERE = Path(__file__).parent
 # What a service's answers depend on: a change to any of these needs a new service.
@@ -114,7 +115,8 @@ def _try_lock(path: Path) -> IO[str] | None:
 # --- the service ------------------------------------------------------------------------------------
 
 def serve(folder: Path, key: str, idle: float) -> int:
-    """Listen until `idle` seconds pass without a request. Returns 0; 1 when another service holds the key."""
+    """Listen until `idle` seconds pass without a request. Returns ANOTHER_RUNS at once when another
+    service holds the key."""
     address, pid_path, _ = _paths(folder, key)
     lock = None
     for _ in range(20):  # a client may be holding the lock for a moment to see whether one of us runs
@@ -123,7 +125,7 @@ def serve(folder: Path, key: str, idle: float) -> int:
             break
         time.sleep(0.01)
     if lock is None:
-        return 1
+        return ANOTHER_RUNS
     lock.seek(0)
     lock.truncate()
     lock.write(str(os.getpid()))
@@ -288,7 +290,7 @@ class ServiceRunner:
                 pass
             if self._started is not None:
                 status = self._started.poll()
-                if status == 1:
+                if status == ANOTHER_RUNS:
                     self._started = None  # another run's service holds the key: wait for that one
                 elif status is not None:
                     raise RuntimeError(f"it exited with status {status} (see {log_path})")
@@ -358,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The validator service (started by runs; see module docs).")
     parser.add_argument("--idle", type=float, default=IDLE_SECONDS, help="seconds without a request before it exits")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # Its log holds what went wrong; Great Expectations announces much at INFO that did not.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return serve(runtime_dir(), service_key(), args.idle)
 
 

@@ -100,6 +100,17 @@ def test_two_runs_are_served_side_by_side(runtime: Path) -> None:
         second.close()
 
 
+def test_two_runs_starting_at_once_share_one_service(runtime: Path) -> None:
+    first, second = service.ServiceRunner(idle=60), service.ServiceRunner(idle=60)
+    first.start()
+    second.start()  # before the first's service took its lock: both may spawn one, one of them serves
+    try:
+        assert first._request(("ping",)) == second._request(("ping",)) == ("ok", _service_pid(runtime))
+    finally:
+        first.close()
+        second.close()
+
+
 def test_an_idle_service_exits_and_the_next_run_starts_another(runtime: Path) -> None:
     frame = _frames_with_a_bad_percentage()["observation_facts"]
     frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
