@@ -39,10 +39,11 @@ from collections.abc import Iterator
 from importlib import metadata
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
-from scorecards.expectations.validate import Outcome, SuiteRunner, run_suite_here
+if TYPE_CHECKING:  # the configuration reads VALIDATORS: this module imports pandas only when it runs suites
+    import pandas as pd
+    from scorecards.expectations.validate import Outcome, SuiteRunner
 
 log = logging.getLogger("scorecards")
 
@@ -53,6 +54,12 @@ START_SECONDS = 120.0  # how long a run waits for a service it started before va
 _HERE = Path(__file__).parent
 # What a service's answers depend on: a change to any of these needs a new service.
 _KEYED_FILES = ("validate.py", "service.py", "suite.py", "observations.json", "documents.json")
+
+
+def check_validator(validator: str) -> None:
+    """A ValueError naming the choices, for a validator that is not one."""
+    if validator not in VALIDATORS:
+        raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}, not {validator!r}")
 
 
 def supported() -> bool:
@@ -195,6 +202,8 @@ def _answer(connection: Connection, state: _State) -> None:
 
 
 def _reply(request: Any) -> tuple[str, Any]:
+    from scorecards.expectations.validate import run_suite_here
+
     try:
         kind, *args = request
         if kind == "ping":
@@ -255,6 +264,8 @@ class ServiceRunner:
                 if kind == "error":
                     raise RuntimeError(answer)
                 return answer
+        from scorecards.expectations.validate import run_suite_here
+
         return run_suite_here(frame, suite_name)
 
     def close(self) -> None:
@@ -305,9 +316,10 @@ class ServiceRunner:
 def suite_runner(validator: str = "in-process", idle: float = IDLE_SECONDS) -> Iterator[SuiteRunner]:
     """The SuiteRunner a run validates with: Great Expectations in this process, or the validator
     service (started now, so that it warms up while the run reads; its connection closed at the end)."""
-    if validator not in VALIDATORS:
-        raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}, not {validator!r}")
+    check_validator(validator)
     if validator == "in-process":
+        from scorecards.expectations.validate import run_suite_here
+
         yield run_suite_here
         return
     runner = ServiceRunner(idle)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from scorecards.expectations.service import check_validator
 from scorecards.extractors.settings import PdfSettings
 
 
@@ -47,6 +48,9 @@ class Config:
 
     def __post_init__(self) -> None:
         PdfSettings(parser=self.parser)  # the extractor's own check: a parser it has, or a ValueError naming it
+        check_validator(self.validator)  # the service's own check, likewise
+        if self.validator_idle <= 0:
+            raise ValueError(f"validator_idle must be a number of seconds above 0, not {self.validator_idle!r}")
 
     def extract_settings(self) -> dict[str, Any]:
         """The part of the configuration the extractors read."""

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from scorecards.expectations.service import IDLE_SECONDS, VALIDATORS, suite_runner
+from scorecards.expectations.service import IDLE_SECONDS, check_validator, suite_runner
 from scorecards.flows.batching import (
     VALIDATE_BATCH,
     Submit,
@@ -132,8 +132,7 @@ def ingest_files(
     at once) instead of the pool of `workers` processes; validation and loading stay here either way.
     """
     validator = (settings or {}).get("validator", "in-process")
-    if validator not in VALIDATORS:  # before anything is read or recorded
-        raise ValueError(f"validator must be one of {', '.join(VALIDATORS)}, not {validator!r}")
+    check_validator(validator)  # before anything is read or recorded
     summary = RunSummary()
     todo, skipped, known_labels = plan(paths, location, corrections)
     sync_corrections(location, corrections)

@@ -32,6 +32,21 @@ def test_the_page_parser_is_chosen_in_the_file_or_the_environment_and_checked(tm
         load_config(path, environ={})
 
 
+def test_where_runs_validate_is_chosen_and_checked_when_the_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "scorecards.toml"
+    path.write_text('[scorecards]\nvalidator = "in-process"\nvalidator_idle = 60\n')
+    settings = load_config(path, environ={}).ingest_settings()
+    assert (settings["validator"], settings["validator_idle"]) == ("in-process", 60)
+    assert load_config(path, environ={"SCORECARDS_VALIDATOR": "service"}).validator == "service"
+    assert Config().validator == "service"  # the CLI's default: Great Expectations kept warm between runs
+    path.write_text('[scorecards]\nvalidator = "servise"\n')
+    with pytest.raises(ValueError, match="validator must be one of in-process, service, not 'servise'"):
+        load_config(path, environ={})
+    path.write_text("[scorecards]\nvalidator_idle = 0\n")
+    with pytest.raises(ValueError, match="validator_idle"):
+        load_config(path, environ={})
+
+
 def test_a_misspelt_setting_is_an_error_not_ignored(tmp_path: Path) -> None:
     path = tmp_path / "scorecards.toml"
     path.write_text("[scorecards]\nworker = 2\n")

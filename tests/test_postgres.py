@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -136,7 +137,15 @@ def test_the_review_site_reads_a_postgresql_warehouse(postgres: object, tmp_path
              for b in locations}
     assert pages["postgresql"] == pages["duckdb"]
     page = "documents/" + next(p.name for p in pages["duckdb"] if "grid-pdf" in p.name)
-    assert (tmp_path / "site-postgresql" / page).read_bytes() == (tmp_path / "site-duckdb" / page).read_bytes()
+
+    def page_of(backend: str) -> bytes:
+        """Byte for byte but the minute each backend loaded the file: the two ingests may straddle one."""
+        text, found = re.subn(rb"<dt>loaded</dt><dd>[^<]*</dd>", b"",
+                              (tmp_path / f"site-{backend}" / page).read_bytes())
+        assert found == 1
+        return text
+
+    assert page_of("postgresql") == page_of("duckdb")
 
 
 def test_an_api_user_reads_the_contract_views_from_postgresql(

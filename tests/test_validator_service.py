@@ -69,6 +69,25 @@ def test_a_run_validated_by_the_service_loads_what_one_validated_here_loads(
     assert service.stop_service() and "not running" in service.service_status()
 
 
+def test_the_cli_validates_in_the_service_by_default_and_shows_and_stops_it(
+        runtime: Path, report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from scorecards.flows.cli import main
+
+    monkeypatch.setenv("SCORECARDS_CONFIG", str(tmp_path / "none.toml"))  # every setting at its default
+    monkeypatch.delenv("SCORECARDS_VALIDATOR", raising=False)
+    assert main(["ingest", str(report), "--warehouse", str(tmp_path / "w.duckdb"), "--quiet"]) == 0
+    pid = _service_pid(runtime)
+    os.kill(pid, 0)
+    assert main(["validator"]) == 0
+    assert f"running, pid {pid}" in capsys.readouterr().out
+    assert main(["validator", "--stop"]) == 0
+    assert capsys.readouterr().out.strip() == "stopped"
+    assert "not running" in service.service_status()  # its lock was let go: it has exited
+    with open_warehouse(str(tmp_path / "w.duckdb"), read_only=True) as wh:
+        assert len(wh.view("validations")) > 0 and len(wh.view("observations")) > 0
+
+
 def test_failing_rows_come_back_from_the_service_as_from_great_expectations_here(runtime: Path) -> None:
     frames = _frames_with_a_bad_percentage()
     runner = service.ServiceRunner(idle=60)
