@@ -45,6 +45,9 @@ Matrix = tuple[float, float, float, float, float, float]
 
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
+# The characters pdfium makes up on a text page: spaces between words and line breaks (CR, LF).
+_GENERATED_CODES = frozenset({0x20, 0x0D, 0x0A})
+
 # FPDFText_GetTextObject answering a plain address: the characters of one text object are told
 # apart by it, and casting pypdfium2's typed pointer to an address for every character was a
 # tenth of the reading.
@@ -93,6 +96,8 @@ class FontFacts:
     # Advance widths per unit of size, by the text a glyph maps to: pdfminer's box runs across the
     # advance; pdfium's "loose" box falls back to the glyph's ink for fonts without an ascent.
     widths: dict[str, float] = field(default_factory=dict)
+    # The fraction of a thousandth pdfium drops from each width (see _Reader._chars), worked out once
+    fractions: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
 
 FontKey = tuple[str, bool]  # (base font name without subset prefix, embedded)
@@ -261,17 +266,29 @@ class _Reader:
         return facts
 
     def _chars(self, textpage: Any) -> tuple[list[dict[str, Any]], str]:
+        # The hottest loop of the reading (a character at a time, five pdfium calls each): names are
+        # bound locally, and what is the same for every character of a text object is worked out
+        # once per object. Every figure is computed in the same order as the plain expressions in
+        # the comments, so that the floats come out identical.
         out: list[dict[str, Any]] = []
+        append = out.append
         m, x, y, box = self.matrix, self.x, self.y, self.box
+        origin_x, origin_y, height, page_number = self.origin_x, self.origin_y, self.height, self.page_number
+        get_unicode, is_generated, get_origin = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated, \
+            raw.FPDFText_GetCharOrigin
         last_obj: int | None = None
         facts = FontFacts("unknown", 0.0)
-        size = stretch = drift = step = 0.0
+        fontname, widths, fractions = facts.fontname, facts.widths, facts.fractions
+        size = stretch = drift = step = descent = 0.0
         matrix: tuple[float, ...] = ()
-        origin: tuple[int | None, float, float] = (None, 0.0, 0.0)
+        previous_key: int | None = None  # the text object and origin of the character before
+        last_x = last_y = 0.0
         for i in range(raw.FPDFText_CountChars(textpage)):
-            if raw.FPDFText_IsGenerated(textpage, i):
-                continue  # a space or line break pdfium made up; pdfminer has only drawn glyphs
-            code = raw.FPDFText_GetUnicode(textpage, i)
+            code = get_unicode(textpage, i)
+            # A space or line break pdfium made up (the only characters it makes up); pdfminer has
+            # only drawn glyphs
+            if code in _GENERATED_CODES and is_generated(textpage, i):
+                continue
             if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
                 continue
             if code == 2 and raw.FPDFText_IsHyphen(textpage, i):  # pdfium's mark for a line-end hyphen
@@ -283,42 +300,47 @@ class _Reader:
                 facts = self._facts(raw.FPDFTextObj_GetFont(obj)) if obj else FontFacts("unknown", 0.0)
                 if facts.odd:
                     return out, facts.odd
+                fontname, widths, fractions = facts.fontname, facts.widths, facts.fractions
                 raw.FPDFText_GetMatrix(textpage, i, m)  # text space to the page, without the font size
                 if not (m.a > 0 and m.d > 0 and abs(m.b) < 1e-6 and abs(m.c) < 1e-6):
                     return out, "text not set upright"
                 size = float(raw.FPDFText_GetFontSize(textpage, i)) * m.d  # `1 Tf` scaled by `14 0 0 14 Tm`
                 stretch = m.a / m.d  # horizontal scaling
                 matrix = (stretch * size, 0.0, 0.0, size)
+                descent = facts.descent * size
                 drift = 0.0
-            raw.FPDFText_GetCharOrigin(textpage, i, x, y)
+            get_origin(textpage, i, x, y)
+            x_value, y_value = x.value, y.value
             # A glyph without text comes back as its code: pdfminer spells it `(cid:2)`
             text = chr(code) if code >= 32 else f"(cid:{code})"
-            if out and (key, x.value, y.value) == origin:
+            if out and key == previous_key and x_value == last_x and y_value == last_y:
                 # One glyph, several characters (a ligature, `ti`): pdfminer keeps one character
                 drift -= step
                 text = out.pop()["text"] + text
-            origin = (key, x.value, y.value)
-            x0 = x.value - self.origin_x + drift
-            advance = facts.widths.get(text)
+            previous_key, last_x, last_y = key, x_value, y_value
+            x0 = x_value - origin_x + drift
+            advance = widths.get(text)
             step = 0.0
             if advance:
                 x1 = x0 + advance * size * stretch
                 # pdfium keeps a font's widths as whole thousandths, truncated: it places the next
                 # glyph of this text object short by the fraction pdfminer keeps.
-                thousandths = round(advance * 1000, 4)
-                step = (thousandths - math.trunc(thousandths)) / 1000 * size * stretch
+                fraction = fractions.get(text)
+                if fraction is None:
+                    thousandths = round(advance * 1000, 4)
+                    fraction = fractions[text] = (thousandths - math.trunc(thousandths)) / 1000
+                step = fraction * size * stretch
                 drift += step
             else:
                 raw.FPDFText_GetLooseCharBox(textpage, i, box)
-                x1 = box.right - self.origin_x
-            y0 = y.value + facts.descent * size - self.origin_y
-            y1 = y0 + size
-            top = self.height - y1
-            out.append({
-                "text": text, "fontname": facts.fontname, "size": size, "upright": True,
-                "matrix": (*matrix, x.value - self.origin_x, y.value - self.origin_y),
-                "x0": x0, "x1": x1, "y0": y0, "y1": y1, "top": top, "bottom": top + size, "doctop": top,
-                "width": x1 - x0, "height": size, "object_type": "char", "page_number": self.page_number,
+                x1 = box.right - origin_x
+            y0 = y_value + descent - origin_y  # y + descent * size - origin_y
+            top = height - (y0 + size)
+            append({
+                "text": text, "fontname": fontname, "size": size, "upright": True,
+                "matrix": (*matrix, x_value - origin_x, y_value - origin_y),
+                "x0": x0, "x1": x1, "y0": y0, "y1": y0 + size, "top": top, "bottom": top + size, "doctop": top,
+                "width": x1 - x0, "height": size, "object_type": "char", "page_number": page_number,
             })
         return out, ""
 
