@@ -137,6 +137,7 @@ def serve(folder: Path, key: str, idle: float) -> int:
     lock.truncate()
     lock.write(str(os.getpid()))
     lock.flush()
+    _tidy(folder, key)
     from scorecards.expectations.validate import _validators
 
     _validators()  # build the suites before saying we are here: a client's first request is answered at once
@@ -177,6 +178,27 @@ def _stop_when_idle(state: _State, address: str, idle: float) -> None:
                 with contextlib.suppress(OSError):
                     os.unlink(address)
                 os._exit(0)  # accept() blocks the main thread; nothing of ours is left unwritten
+
+
+def _tidy(folder: Path, key: str, older_than: float = 86_400.0) -> None:
+    """Remove what services of other keys (earlier versions of the code or suites) left: their socket,
+    pid file and log, once no service holds them and the log is a day old (kept that long to read)."""
+    for pid_path in folder.glob("validator-*.pid"):
+        other = pid_path.stem.removeprefix("validator-")
+        if other == key:
+            continue
+        address, _, log_path = _paths(folder, other)
+        try:
+            if time.time() - log_path.stat().st_mtime < older_than:
+                continue
+        except FileNotFoundError:
+            pass
+        lock = _try_lock(pid_path)
+        if lock is None:
+            continue  # that service still runs
+        for path in (Path(address), log_path, pid_path):
+            path.unlink(missing_ok=True)
+        lock.close()
 
 
 def _answer(connection: Connection, state: _State) -> None:

@@ -119,6 +119,25 @@ def test_two_runs_are_served_side_by_side(runtime: Path) -> None:
         second.close()
 
 
+def test_a_new_service_tidies_what_services_of_other_keys_left_once_a_day_old(runtime: Path) -> None:
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stale = [runtime / f"validator-0ld{suffix}" for suffix in (".sock", ".pid", ".log")]
+    recent = [runtime / f"validator-n3w{suffix}" for suffix in (".sock", ".pid", ".log")]
+    for path in stale + recent:
+        path.write_text("")
+    day_ago = time.time() - 2 * 86_400
+    os.utime(stale[2], (day_ago, day_ago))
+    frame = _frames_with_a_bad_percentage()["observation_facts"]
+    frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
+    runner = service.ServiceRunner(idle=60)
+    try:
+        runner(frame, "observations")
+    finally:
+        runner.close()
+    assert not any(path.exists() for path in stale)
+    assert all(path.exists() for path in recent)  # its log may still explain a failure
+
+
 def test_two_runs_starting_at_once_share_one_service(runtime: Path) -> None:
     first, second = service.ServiceRunner(idle=60), service.ServiceRunner(idle=60)
     first.start()
