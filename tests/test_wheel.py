@@ -102,3 +102,8 @@ def test_the_installed_wheel_reads_a_report_outside_the_checkout(built: tuple[Pa
                             cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert ingest.returncode == 0, ingest.stderr
     assert (work / "w.duckdb").exists()
+    # The ingest validated in the wheel's own validator service (its suites are package data), and
+    # the wheel's CLI stops it.
+    stop = subprocess.run([str(cli), "validator", "--stop"], cwd=work, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert stop.stdout.strip() == "stopped", stop.stdout + stop.stderr
