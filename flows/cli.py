@@ -135,6 +135,12 @@ def run_ingest(args: argparse.Namespace) -> int:
         print(f"scorecards: {path}: no such file or folder", file=sys.stderr)
     started = time.perf_counter()
     settings = args.config.ingest_settings()
+    if settings["validator"] == "service" and not missing:
+        # Started before the run's own imports, which its start (Great Expectations' import) then
+        # overlaps too; the run connects to it when its first batch is read. No-op when one is running.
+        from scorecards.expectations.service import ServiceRunner
+
+        ServiceRunner(args.config.validator_idle).start()
     if orchestrate or args.dask:
         orchestrate = True
         from scorecards.flows.ingest import ingest
