@@ -71,11 +71,21 @@ def supported() -> bool:
     return hasattr(socket, "AF_UNIX")
 
 
+_SOCKET_PATH_MAX = 107  # bytes of a Unix socket's path (sun_path), its final NUL aside
+_SOCKET_NAME_LENGTH = len("validator-0123456789abcdef.sock")
+
+
 def runtime_dir() -> Path:
-    """The user's private folder for services: $XDG_RUNTIME_DIR/scorecards, else one in the temp folder;
-    created 0700, and refused when someone else owns it or can enter it."""
+    """The user's private folder for services: $XDG_RUNTIME_DIR/scorecards, else (or when a socket's
+    path there would be too long) one in the temp folder; created 0700, and refused when someone
+    else owns it or can enter it."""
     base = os.environ.get("XDG_RUNTIME_DIR")
-    folder = Path(base) / "scorecards" if base else Path(tempfile.gettempdir()) / f"scorecards-{os.getuid()}"
+    candidates = [Path(base) / "scorecards"] if base else []
+    candidates += [Path(tempfile.gettempdir()) / f"scorecards-{os.getuid()}", Path(f"/tmp/scorecards-{os.getuid()}")]
+    fits = [c for c in candidates if len(os.fsencode(c)) + 1 + _SOCKET_NAME_LENGTH <= _SOCKET_PATH_MAX]
+    if not fits:
+        raise OSError(f"{candidates[0]}: too long a path for a Unix socket")
+    folder = fits[0]
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     facts = folder.stat()
     if facts.st_uid != os.getuid() or facts.st_mode & 0o077:
@@ -269,6 +279,7 @@ class ServiceRunner:
                     [sys.executable, "-m", "scorecards.expectations.service", "--idle", str(self.idle)],
                     stdin=subprocess.DEVNULL, stdout=log_file, stderr=log_file, close_fds=True,
                     start_new_session=True,  # outlives this run, and is not part of its terminal's job
+                    cwd="/",  # and keeps no folder of the user's busy
                 )
             log.info("validator service started (pid %d, exits after %.0f s idle; log %s)",
                      self._started.pid, self.idle, log_path)

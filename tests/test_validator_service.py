@@ -184,17 +184,30 @@ def test_a_service_killed_mid_run_is_replaced_and_nothing_is_lost(runtime: Path)
 
 def test_without_a_private_folder_the_run_validates_in_its_own_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, report: Path, caplog: pytest.LogCaptureFixture) -> None:
-    shared = tmp_path / "shared"
-    (shared / "scorecards").mkdir(parents=True)
-    (shared / "scorecards").chmod(0o777)  # anyone could plant a socket here: never used
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))
-    with caplog.at_level(logging.WARNING, logger="scorecards"):
-        summary = ingest(report, str(tmp_path / "w.duckdb"), validator="service")
-    assert summary.count("loaded") == 1
-    assert any("not private" in r.message and "validating in this process" in r.message for r in caplog.records)
-    assert not list((shared / "scorecards").glob("validator-*"))
+    shared = Path(tempfile.mkdtemp(prefix="sc-"))  # short: a socket's path there would fit
+    try:
+        (shared / "scorecards").mkdir()
+        (shared / "scorecards").chmod(0o777)  # anyone could plant a socket here: never used
+        monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))
+        with caplog.at_level(logging.WARNING, logger="scorecards"):
+            summary = ingest(report, str(tmp_path / "w.duckdb"), validator="service")
+        assert summary.count("loaded") == 1
+        assert any("not private" in r.message and "validating in this process" in r.message for r in caplog.records)
+        assert not list((shared / "scorecards").glob("validator-*"))
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
     with open_warehouse(str(tmp_path / "w.duckdb"), read_only=True) as wh:
         assert len(wh.view("validations")) > 0
+
+
+def test_a_runtime_folder_too_deep_for_a_socket_gives_way_to_the_temp_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deep = tmp_path / ("d" * 120)
+    deep.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
+    folder = service.runtime_dir()
+    assert not str(folder).startswith(str(deep))
+    assert len(os.fsencode(folder / "validator-0123456789abcdef.sock")) <= 107
 
 
 def test_an_unknown_validator_is_refused_before_anything_is_read(tmp_path: Path, report: Path) -> None:
