@@ -103,11 +103,18 @@ def service_key() -> str:
 
 
 def _secret(folder: Path) -> bytes:
+    """The folder's secret, made on first use: written whole under a temporary name, then linked in
+    place, so that a process racing to make it never reads it half written."""
     path = folder / "authkey"
-    with contextlib.suppress(FileExistsError):
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
+    if not path.exists():
+        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".authkey-")  # 0600
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+            with contextlib.suppress(FileExistsError):  # another process made it first: theirs it is
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_bytes()
 
 
