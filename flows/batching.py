@@ -23,7 +23,7 @@ from scorecards.flows.steps import Prepared, prepare
 
 if TYPE_CHECKING:
     from scorecards.expectations.validate import SuiteRunner
-    from scorecards.flows.pipeline import FileOutcome, RunSummary
+    from scorecards.flows.outcomes import FileOutcome, RunSummary
 
 log = logging.getLogger("scorecards")
 

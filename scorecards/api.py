@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from scorecards.flows.pipeline import RunSummary
+    from scorecards.flows.outcomes import RunSummary
     from scorecards.normalise.inspect import Inspection
     from scorecards.warehouse.review.site import BuildReport
     from scorecards.warehouse.store import Warehouse

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from scorecards.warehouse.review.corrections import write_corrections
@@ -42,26 +41,7 @@ from scorecards.warehouse.review.quarantine import quarantine_rows, write_quaran
 from scorecards.warehouse.review.rag import write_rag
 from scorecards.warehouse.review.reader import OPTIONAL_VIEWS, Reader, open_for_review
 from scorecards.warehouse.review.revisions import write_revisions
-from scorecards.warehouse.review.writer import SITE_FOLDERS, Site, claim, copy_static
-
-
-@dataclass
-class BuildReport:
-    """What a build wrote, for the CLI's summary and the benchmark."""
-
-    out: Path
-    pages: int = 0
-    images: int = 0
-    bytes_written: int = 0
-    largest_page: str = ""
-    largest_page_bytes: int = 0
-    seconds: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)
-    missing_views: list[str] = field(default_factory=list)
-
-    @property
-    def index(self) -> Path:
-        return self.out / "index.html"
+from scorecards.warehouse.review.writer import SITE_FOLDERS, BuildReport, Site, claim, copy_static
 
 
 def build_site(warehouse_location: str, out: Path, per_page: int = PER_PAGE) -> BuildReport:

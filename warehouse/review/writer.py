@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 from scorecards.warehouse.review.paging import PER_PAGE, page_file, pager, pages_of
-
-if TYPE_CHECKING:
-    from scorecards.warehouse.review.site import BuildReport
 
 HERE = Path(__file__).parent
 SECTIONS = (
@@ -23,6 +21,25 @@ SECTIONS = (
 )
 MARKER = ".scorecards-review"
 SITE_FOLDERS = ("documents", "quarantine", "rag", "revisions", "measures", "corrections", "failures", "static")
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote, for the CLI's summary and the benchmark."""
+
+    out: Path
+    pages: int = 0
+    images: int = 0
+    bytes_written: int = 0
+    largest_page: str = ""
+    largest_page_bytes: int = 0
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    missing_views: list[str] = field(default_factory=list)
+
+    @property
+    def index(self) -> Path:
+        return self.out / "index.html"
 
 
 def _environment() -> jinja2.Environment:
