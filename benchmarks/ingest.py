@@ -92,6 +92,16 @@ def child_env() -> dict[str, str]:
     return env
 
 
+def vm_hwm_mib(pid: int) -> float | None:
+    """A process's own peak RSS (VmHWM, Linux /proc), or None (no such process, or no /proc)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+    return kib / 1024 if kib is not None else None
+
+
 class WorkerPeaks:
     """Sample the peak RSS (VmHWM, Linux /proc) of this process's multiprocessing workers while they run.
 
@@ -130,13 +140,12 @@ class WorkerPeaks:
                     continue
                 if b"spawn_main" not in (stat.parent / "cmdline").read_bytes():  # not the resource tracker
                     continue
-                status = (stat.parent / "status").read_text()
             except (OSError, IndexError, ValueError):  # the process ended meanwhile
                 continue
-            for line in status.splitlines():
-                if line.startswith("VmHWM:"):
-                    pid = int(stat.parent.name)
-                    self.peaks[pid] = max(self.peaks.get(pid, 0.0), int(line.split()[1]) / 1024)
+            pid = int(stat.parent.name)
+            peak = vm_hwm_mib(pid)
+            if peak is not None:  # None: it ended meanwhile
+                self.peaks[pid] = max(self.peaks.get(pid, 0.0), peak)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -448,15 +457,10 @@ def phase_mixed_steady(spec: Result) -> Result:
 
 def service_peak_mib() -> float | None:
     """Peak RSS (VmHWM) of the validator service this run's settings reach, if it runs (Linux /proc)."""
-    from scorecards.expectations.service import _paths, runtime_dir, service_key
+    from scorecards.expectations.service import service_pid
 
-    _, pid_file, _ = _paths(runtime_dir(), service_key())
-    try:
-        status = Path(f"/proc/{int(pid_file.read_text())}/status").read_text()
-    except (OSError, ValueError):
-        return None
-    kib = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
-    return kib / 1024 if kib is not None else None
+    pid = service_pid()
+    return vm_hwm_mib(pid) if pid is not None else None
 
 
 def phase_one_page(spec: Result) -> Result:

@@ -136,6 +136,15 @@ def _try_lock(path: Path) -> IO[str] | None:
     return handle
 
 
+def _held(pid_path: Path) -> bool:
+    """Whether a live service holds this pid file (the lock is let go, not kept, when none does)."""
+    lock = _try_lock(pid_path)
+    if lock is None:
+        return True
+    lock.close()
+    return False
+
+
 # --- the service ------------------------------------------------------------------------------------
 
 def serve(folder: Path, key: str, idle: float) -> int:
@@ -266,6 +275,7 @@ class ServiceRunner:
         self.start_seconds = start_seconds
         self._connection: Connection | None = None
         self._started: subprocess.Popen[bytes] | None = None
+        self._place: tuple[Path, str] | None = None  # (runtime folder, key): worked out once, not per retry
         self._broken = not supported()
         if self._broken:
             log.info("validator service: not supported here; validating in this process")
@@ -275,12 +285,9 @@ class ServiceRunner:
         if self._broken or self._connection is not None:
             return
         try:
-            folder, key = runtime_dir(), service_key()
-            _, pid_path, log_path = _paths(folder, key)
-            lock = _try_lock(pid_path)
-            if lock is None:
+            _, pid_path, log_path = _paths(*self._where())
+            if _held(pid_path):
                 return  # a live service holds the key (it may still be warming up)
-            lock.close()  # released before the service takes it: the service decides, not us
             with log_path.open("ab") as log_file:
                 self._started = subprocess.Popen(
                     [sys.executable, "-m", "scorecards.expectations.service", "--idle", str(self.idle)],
@@ -329,8 +336,13 @@ class ServiceRunner:
         self._connection.send(request)
         return self._connection.recv()
 
+    def _where(self) -> tuple[Path, str]:
+        if self._place is None:
+            self._place = runtime_dir(), service_key()
+        return self._place
+
     def _connect(self) -> Connection:
-        folder, key = runtime_dir(), service_key()
+        folder, key = self._where()
         address, _, log_path = _paths(folder, key)
         secret = _secret(folder)
         deadline = time.monotonic() + self.start_seconds
@@ -370,39 +382,36 @@ def suite_runner(validator: str = "in-process", idle: float = IDLE_SECONDS) -> I
         runner.close()
 
 
+def service_pid() -> int | None:
+    """The pid of this key's running service, or None when none runs."""
+    _, pid_path, _ = _paths(runtime_dir(), service_key())
+    return (int(pid_path.read_text() or 0) or None) if _held(pid_path) else None
+
+
 def service_status() -> str:
     """One line: whether this key's service runs, its pid and its socket."""
     if not supported():
         return "validator service: not supported here (runs validate in their own process)"
     folder, key = runtime_dir(), service_key()
-    address, pid_path, log_path = _paths(folder, key)
-    lock = _try_lock(pid_path)
-    if lock is not None:
-        lock.close()
+    address, _, log_path = _paths(folder, key)
+    pid = service_pid()
+    if pid is None:
         return f"validator service: not running (the next run with validator = \"service\" starts one; key {key})"
-    return f"validator service: running, pid {pid_path.read_text().strip()}, socket {address}, log {log_path}"
+    return f"validator service: running, pid {pid}, socket {address}, log {log_path}"
 
 
 def stop_service() -> bool:
     """Stop this key's service, if one runs (for tests and `scorecards validator --stop`). True if one did."""
     import signal
 
-    folder, key = runtime_dir(), service_key()
-    address, pid_path, _ = _paths(folder, key)
-    lock = _try_lock(pid_path)
-    if lock is not None:
-        lock.close()
+    address, pid_path, _ = _paths(runtime_dir(), service_key())
+    pid = service_pid()
+    if pid is None:
         return False
-    pid = int(pid_path.read_text() or 0)
-    if pid:
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            lock = _try_lock(pid_path)
-            if lock is not None:
-                lock.close()
-                break
-            time.sleep(0.05)
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _held(pid_path):
+        time.sleep(0.05)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(address)
     return True

@@ -92,12 +92,7 @@ def test_failing_rows_come_back_from_the_service_as_from_great_expectations_here
     frames = _frames_with_a_bad_percentage()
     runner = service.ServiceRunner(idle=60)
     try:
-        assert runner(frames["observation_facts"].assign(
-            period_start=pd.to_datetime(frames["observation_facts"].period_start),
-            period_end=pd.to_datetime(frames["observation_facts"].period_end)), "observations") == run_suite_here(
-            frames["observation_facts"].assign(
-                period_start=pd.to_datetime(frames["observation_facts"].period_start),
-                period_end=pd.to_datetime(frames["observation_facts"].period_end)), "observations")
+        assert runner(_suite_frame(), "observations") == run_suite_here(_suite_frame(), "observations")
         moved = quarantine_failures(frames, runner)
     finally:
         runner.close()
@@ -107,8 +102,7 @@ def test_failing_rows_come_back_from_the_service_as_from_great_expectations_here
 
 
 def test_two_runs_are_served_side_by_side(runtime: Path) -> None:
-    frame = _frames_with_a_bad_percentage()["observation_facts"]
-    frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
+    frame = _suite_frame()
     first, second = service.ServiceRunner(idle=60), service.ServiceRunner(idle=60)
     try:
         expected = first(frame, "observations")  # first keeps its connection open, as a long backfill does
@@ -127,8 +121,7 @@ def test_a_new_service_tidies_what_services_of_other_keys_left_once_a_day_old(ru
         path.write_text("")
     day_ago = time.time() - 2 * 86_400
     os.utime(stale[2], (day_ago, day_ago))
-    frame = _frames_with_a_bad_percentage()["observation_facts"]
-    frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
+    frame = _suite_frame()
     runner = service.ServiceRunner(idle=60)
     try:
         runner(frame, "observations")
@@ -150,8 +143,7 @@ def test_two_runs_starting_at_once_share_one_service(runtime: Path) -> None:
 
 
 def test_an_idle_service_exits_and_the_next_run_starts_another(runtime: Path) -> None:
-    frame = _frames_with_a_bad_percentage()["observation_facts"]
-    frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
+    frame = _suite_frame()
     runner = service.ServiceRunner(idle=1)
     runner(frame, "observations")
     runner.close()
@@ -170,8 +162,7 @@ def test_an_idle_service_exits_and_the_next_run_starts_another(runtime: Path) ->
 
 
 def test_a_service_killed_mid_run_is_replaced_and_nothing_is_lost(runtime: Path) -> None:
-    frame = _frames_with_a_bad_percentage()["observation_facts"]
-    frame = frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
+    frame = _suite_frame()
     runner = service.ServiceRunner(idle=60)
     try:
         expected = runner(frame, "observations")
@@ -214,6 +205,12 @@ def test_an_unknown_validator_is_refused_before_anything_is_read(tmp_path: Path,
     with pytest.raises(ValueError, match="validator must be one of in-process, service, not 'servise'"):
         ingest(report, str(tmp_path / "w.duckdb"), validator="servise")
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def _suite_frame() -> pd.DataFrame:
+    """The observations of _frames_with_a_bad_percentage as the suite reads them (dates as datetimes)."""
+    frame = _frames_with_a_bad_percentage()["observation_facts"]
+    return frame.assign(period_start=pd.to_datetime(frame.period_start), period_end=pd.to_datetime(frame.period_end))
 
 
 def _frames_with_a_bad_percentage() -> dict[str, pd.DataFrame]:
