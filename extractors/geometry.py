@@ -7,13 +7,16 @@ way for every engine.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from scorecards.extractors.model import BBox, Cell
 
 SNAP = 2.0  # points: rectangle edges closer than this are the same grid line
+_X0 = itemgetter("x0")
+_TOP_X0 = itemgetter("top", "x0")
 
 
 def _cluster(values: Iterable[float], tolerance: float = SNAP) -> list[float]:
@@ -25,8 +28,16 @@ def _cluster(values: Iterable[float], tolerance: float = SNAP) -> list[float]:
 
 
 def _index(lines: Sequence[float], value: float) -> int:
-    """Index of the grid line nearest to value."""
-    return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
+    """Index of the grid line nearest to value (the lower one of two as near); lines ascend."""
+    # The nearest is one of the two lines around value (found by bisection; a grid has hundreds of
+    # lines and every rectangle asks four times).
+    i = bisect_left(lines, value)
+    if i == len(lines) or (i and abs(lines[i - 1] - value) <= abs(lines[i] - value)):
+        i -= 1
+        # Lines closer together than a float's step at value (never in a real grid) tie: the first wins.
+        while i and abs(lines[i - 1] - value) == abs(lines[i] - value):
+            i -= 1
+    return i
 
 
 def grid_from_rects(rects: Sequence[BBox], page: int) -> list[list[Cell]]:
@@ -54,7 +65,7 @@ def grid_from_rects(rects: Sequence[BBox], page: int) -> list[list[Cell]]:
 
 def _line_text(chars: list[dict[str, Any]]) -> str:
     """Characters of one line, in reading order, with a space where the gap is wider than a space."""
-    chars = sorted(chars, key=lambda ch: ch["x0"])
+    chars = sorted(chars, key=_X0)
     out: list[str] = []
     prev_x1: float | None = None
     for ch in chars:
@@ -73,7 +84,7 @@ def chars_to_lines(chars: list[dict[str, Any]]) -> list[tuple[str, float, float]
 
 def _line_groups(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     lines: list[list[dict[str, Any]]] = []
-    for ch in sorted(chars, key=lambda ch: (ch["top"], ch["x0"])):
+    for ch in sorted(chars, key=_TOP_X0):
         if lines and abs(ch["top"] - lines[-1][0]["top"]) <= 0.5 * float(ch.get("size") or 8.0):
             lines[-1].append(ch)
         else:
@@ -98,7 +109,7 @@ SEGMENT_GAP = 0.7  # a gap wider than this many font sizes separates two pieces 
 
 def line_segments(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float, float, float, float]]]:
     """One line's characters cut into pieces at wide gaps: the columns of a table printed without rules."""
-    visible = sorted((ch for ch in chars if not ch["text"].isspace()), key=lambda ch: ch["x0"])
+    visible = sorted((ch for ch in chars if not ch["text"].isspace()), key=_X0)
     pieces: list[list[dict[str, Any]]] = []
     for ch in visible:
         size = float(ch.get("size") or 8.0)
@@ -176,13 +187,13 @@ def fill_text(grid: list[list[Cell]], chars: list[dict[str, Any]]) -> int:
     ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
     per_cell: dict[int, tuple[Cell, list[dict[str, Any]]]] = {}
     placed = 0
-    for ch in chars:
+    x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
+    last_col, last_row = len(grid[0]) - 1, len(grid) - 1
+    for ch in chars:  # every character of a table: names bound once, outside the loop
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
+        if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
             continue
-        c = min(bisect_right(xs, cx) - 1, len(grid[0]) - 1)
-        r = min(bisect_right(ys, cy) - 1, len(grid) - 1)
-        cell = grid[r][c]
+        cell = grid[min(bisect_right(ys, cy) - 1, last_row)][min(bisect_right(xs, cx) - 1, last_col)]
         per_cell.setdefault(id(cell), (cell, []))[1].append(ch)
         placed += 1
     for cell, cell_chars in per_cell.values():

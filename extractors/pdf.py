@@ -287,6 +287,7 @@ def score_table(
     marks: list[BBox] | None = None,
     centres: np.ndarray | None = None,
     ruled: bool = True,
+    inside: list[dict[str, Any]] | None = None,
 ) -> float:
     """Quality in 0..1: the share of the region's text that lands cleanly in cells of a real grid.
 
@@ -295,10 +296,13 @@ def score_table(
     two columns lines up like a table but is not one), cells holding a table of their own (rules
     missing inside the frame), and text on the table's lines just outside it (a frame around
     part of a larger table). A table drawn over a chart's slanted lines or bars scores 0.
+
+    `inside`: the characters of `chars` with their centre in the table's box, when the caller has them.
     """
     if table.n_rows < 2 or table.n_cols < 2 or table.bbox is None or _in_chart(table, marks or []):
         return 0.0
-    inside = [ch for ch in chars if _within(ch, table.bbox)]
+    if inside is None:
+        inside = [ch for ch in chars if _within(ch, table.bbox)]
     cut, words = cut_words(table.grid, inside)
     if not words:
         return 0.0
@@ -397,9 +401,10 @@ def _has_rules(view: PageView) -> bool:
 def _build(candidate: Candidate, view: PageView) -> Table:
     grid = grid_from_rects(candidate.rects, view.number)
     table = Table(grid=grid, page=view.number, engine=candidate.engine, bbox=candidate.bbox, pages=[view.number])
-    fill_text(grid, view.chars_within(candidate.bbox))
+    inside = view.chars_within(candidate.bbox)
+    fill_text(grid, inside)
     table.quality = score_table(
-        table, view.chars, candidate.prose, view.marks, view.centres, ruled=candidate.engine != "text"
+        table, view.chars, candidate.prose, view.marks, view.centres, ruled=candidate.engine != "text", inside=inside
     )
     return table
 

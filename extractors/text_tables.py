@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import median
 from typing import Any
 
@@ -46,26 +48,29 @@ _PERIOD = re.compile(r"^(\d{4}([/–-]\d{2}(\d{2})?)?|\d{2}/\d{2}|\d{1,2}([./-])
 
 @dataclass
 class Line:
+    """One printed line's words, left to right. Never changed once made, so its extent and size are
+    worked out once (the column finder asks for them thousands of times per block)."""
+
     words: list[Word]
     _chunks: dict[float, list[list[Word]]] = field(default_factory=dict, repr=False)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w.top for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
-    @property
+    @cached_property
     def x0(self) -> float:
         return min(w.x0 for w in self.words)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(w.x1 for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return median(w.size for w in self.words)
 
@@ -280,19 +285,20 @@ def _separators_once(
     left = int(min(line.x0 for line in lines)) - 1
     right = int(max(line.x1 for line in lines)) + 2
     first_body = _first_body(lines, gap_em)
-    across = np.zeros(right - left)  # body chunks across each x
-    head_across = np.zeros(right - left)  # header chunks across each x
-    support = np.zeros(right - left)
-    body_support = np.zeros(right - left)
-    wide = np.zeros(right - left)
+    # The x ranges each count covers, as slices of the x axis; counted once all are in.
+    across_at: list[tuple[int, int]] = []  # body chunks across each x
+    head_across_at: list[tuple[int, int]] = []  # header chunks across each x
+    support_at: list[tuple[int, int]] = []
+    body_support_at: list[tuple[int, int]] = []
+    wide_at: list[tuple[int, int]] = []
     body_spans: list[tuple[float, float]] = []  # body chunks that count against a separator
     head_lines: list[tuple[list[tuple[float, float]], list[tuple[float, float]]]] = []  # header: chunks, gaps
     for i, line in enumerate(lines):
         runs = chunks(line, gap_em)
-        count = across if i >= first_body else head_across
+        count = across_at if i >= first_body else head_across_at
         for run in runs:
             if not ignore(run):
-                count[int(run[0].x0) - left + 1 : int(np.ceil(run[-1].x1)) - left] += 1
+                count.append((int(run[0].x0) - left + 1, math.ceil(run[-1].x1) - left))
                 if i >= first_body:
                     body_spans.append((run[0].x0, run[-1].x1))
         if i < first_body:
@@ -305,12 +311,15 @@ def _separators_once(
                  (runs[-1][-1].x1 + em, np.inf)],
             ))
         for a, b in itertools.pairwise(runs):
-            gap = slice(int(np.ceil(a[-1].x1)) - left, int(b[0].x0) - left + 1)
-            support[gap] += 1
+            gap = (math.ceil(a[-1].x1) - left, int(b[0].x0) - left + 1)
+            support_at.append(gap)
             if i >= first_body:
-                body_support[gap] += 1
+                body_support_at.append(gap)
             if b[0].x0 - a[-1].x1 >= settings.wide_gap * b[0].size:
-                wide[gap] += 1
+                wide_at.append(gap)
+    across, head_across, support, body_support, wide = (
+        _coverage(spans, right - left) for spans in (across_at, head_across_at, support_at, body_support_at, wide_at)
+    )
     n_body = len(lines) - first_body
     tolerance = max(1, int(settings.cross_share * len(lines)))
     body_tolerance = max(1, int(settings.cross_share * n_body))
@@ -364,6 +373,17 @@ def _separators_once(
         found.append(_place(lo, hi, body_spans, head_lines, soft))
     kept = _one_per_gap(found, lines, settings.chunk_gap, first_body)
     return _own_starts(kept, lines, settings, first_body, dict(found))
+
+
+def _coverage(spans: Sequence[tuple[int, int]], size: int) -> np.ndarray:
+    """How many of `spans` (slices start:stop of an axis of `size` points) cover each point.
+
+    One pass over a difference array rather than an array update per span: a block has thousands."""
+    clipped = [slice(start, stop).indices(size)[:2] for start, stop in spans]  # a slice's own clipping
+    starts = [start for start, stop in clipped if start < stop]
+    stops = [stop for start, stop in clipped if start < stop]
+    steps = np.bincount(starts, minlength=size + 1) - np.bincount(stops, minlength=size + 1)
+    return np.cumsum(steps[:size]).astype(float)
 
 
 def _headed(
@@ -437,11 +457,15 @@ def _aligned_starts(lines: Sequence[Line], left: int, right: int, settings: Text
     for line in lines:
         for a, b in itertools.pairwise(chunks(line, gap_em)):
             x0 = b[0].x0
-            # The starts within a point, found by bisection (a long table has thousands of them);
-            # the exact test is kept for the few near the edges.
-            near = starts[bisect.bisect_left(starts, x0 - 1.001):bisect.bisect_right(starts, x0 + 1.001)]
-            if sum(1 for x in near if abs(x - x0) <= 1.0) >= settings.min_support:
-                out[int(np.ceil(a[-1].x1)) - left : int(x0) - left + 1] = True
+            # The starts within a point, counted by bisection (a long table has thousands of them,
+            # and an aligned column hundreds at one x); the exact test is kept for the few within a
+            # thousandth of a point of the edges.
+            lo, hi = bisect.bisect_left(starts, x0 - 1.001), bisect.bisect_right(starts, x0 + 1.001)
+            inner_lo = bisect.bisect_left(starts, x0 - 0.999, lo, hi)
+            inner_hi = bisect.bisect_right(starts, x0 + 0.999, inner_lo, hi)
+            edges = (x for x in (*starts[lo:inner_lo], *starts[inner_hi:hi]) if abs(x - x0) <= 1.0)
+            if inner_hi - inner_lo + sum(1 for _ in edges) >= settings.min_support:
+                out[math.ceil(a[-1].x1) - left : int(x0) - left + 1] = True
     return out
 
 
