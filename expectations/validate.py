@@ -9,9 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from scorecards.normalise.frames import Frame
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -163,8 +166,8 @@ def _run_documents(frames: list[pd.DataFrame], runner: SuiteRunner) -> list[list
     return _result_rows(runner(checked, "documents"), owner, len(frames), datetime.now())
 
 
-def quarantine_failures(frames: dict[str, pd.DataFrame], runner: SuiteRunner = run_suite_here,
-                        ) -> dict[str, pd.DataFrame]:
+def quarantine_failures(frames: dict[str, Frame], runner: SuiteRunner = run_suite_here,
+                        ) -> dict[str, Frame]:
     """Move observation rows that break an expectation into the quarantine frame, naming the rules.
 
     The suites' results per expectation (observations, then the document's zero-loss check) come back
@@ -173,8 +176,8 @@ def quarantine_failures(frames: dict[str, pd.DataFrame], runner: SuiteRunner = r
     return quarantine_failures_batch([frames], runner)[0]
 
 
-def quarantine_failures_batch(batch: list[dict[str, pd.DataFrame]], runner: SuiteRunner = run_suite_here,
-                              ) -> list[dict[str, pd.DataFrame]]:
+def quarantine_failures_batch(batch: list[dict[str, Frame]], runner: SuiteRunner = run_suite_here,
+                              ) -> list[dict[str, Frame]]:
     """quarantine_failures for many documents at once: one validation per suite for the whole batch
     (a validation costs far more than the rows it checks), the results split back per document,
     each failing row still traced to its own file and cell. `runner` runs the suites: Great
@@ -185,8 +188,8 @@ def quarantine_failures_batch(batch: list[dict[str, pd.DataFrame]], runner: Suit
     return [_split(frames, broken[k], results[k], checks[k]) for k, frames in enumerate(batch)]
 
 
-def _split(frames: dict[str, pd.DataFrame], broken: dict[Any, list[str]], results: list[dict[str, Any]],
-           checks: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
+def _split(frames: dict[str, Frame], broken: dict[Any, list[str]], results: list[dict[str, Any]],
+           checks: list[dict[str, Any]]) -> dict[str, Frame]:
     observations = frames["observation_facts"]
     stamp = {c: observations[c].iloc[0] for c in ("source_file", "source_sha256")} if results else {}
     if checks:

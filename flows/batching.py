@@ -17,13 +17,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from scorecards.flows.crops import add_crops
 from scorecards.flows.steps import Prepared, prepare
 
 if TYPE_CHECKING:
     from scorecards.expectations.validate import SuiteRunner
     from scorecards.flows.outcomes import FileOutcome, RunSummary
+    from scorecards.normalise.frames import Frame
 
 log = logging.getLogger("scorecards")
 
@@ -163,7 +163,7 @@ def finish_batch(
 ) -> list[FileOutcome]:
     """Write a batch of prepared files (the single writer): each file's rows in a transaction of its
     own, through one connection, or its failure."""
-    loads: list[tuple[str, dict[str, pd.DataFrame]]] = []
+    loads: list[tuple[str, dict[str, Frame]]] = []
     for outcome, prepared in batch:
         if prepared.frames is None:
             steps["fail"](location, outcome.path, outcome.sha256, prepared.reason)

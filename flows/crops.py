@@ -9,9 +9,12 @@ import logging
 import time
 from collections.abc import Hashable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from scorecards.extractors.render import BBox, cell_pictures
+
+if TYPE_CHECKING:
+    from scorecards.normalise.frames import Frame
 
 CROP_SCALE = 2.0  # pixels per PDF point: small text stays legible in a review page
 CROP_MARGIN = 4.0  # points around the cell, so its ruling lines show
@@ -19,7 +22,7 @@ CROP_MARGIN = 4.0  # points around the cell, so its ruling lines show
 log = logging.getLogger("scorecards")
 
 
-def add_crops(frames: dict[str, pd.DataFrame], path: Path, kind: str) -> float:
+def add_crops(frames: dict[str, Frame], path: Path, kind: str) -> float:
     """Give quarantined cells of a text PDF their picture: a PNG crop of the page at the cell's bbox.
 
     Runs in the worker, one render per page that has quarantined cells without a picture (OCR'd

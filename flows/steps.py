@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from scorecards.extractors import ExtractedDocument, ExtractionError, extract
 from scorecards.flows.crops import add_crops
 from scorecards.normalise.accounting import finish_accounting
 from scorecards.normalise.corrections import corrected_row
 from scorecards.normalise.document import normalise_document
-from scorecards.normalise.frames import to_frames
+from scorecards.normalise.frames import Frame, to_frames
 from scorecards.normalise.records import NormalisedDocument
 from scorecards.warehouse import open_warehouse
 
@@ -34,7 +33,7 @@ class Prepared:
     """One file read and normalised (then validated, in a batch with others): the rows to load, or why
     there are none."""
 
-    frames: dict[str, pd.DataFrame] | None
+    frames: dict[str, Frame] | None
     reason: str = ""
     pages: int = 0
     tables: int = 0
@@ -69,8 +68,8 @@ def normalise_step(doc: ExtractedDocument,
     return tidy
 
 
-def validate_step(batch: list[dict[str, pd.DataFrame]], runner: SuiteRunner | None = None,
-                  ) -> list[dict[str, pd.DataFrame]]:
+def validate_step(batch: list[dict[str, Frame]], runner: SuiteRunner | None = None,
+                  ) -> list[dict[str, Frame]]:
     """Run the suites over a batch of documents' frames at once; in each, failing rows move to
     quarantine with the expectation that failed. `runner`: where the suites run (default here)."""
     from scorecards.expectations.validate import quarantine_failures_batch, run_suite_here
@@ -78,7 +77,7 @@ def validate_step(batch: list[dict[str, pd.DataFrame]], runner: SuiteRunner | No
     return quarantine_failures_batch(batch, runner or run_suite_here)
 
 
-def load_step(location: str, documents: Sequence[tuple[str, dict[str, pd.DataFrame]]]) -> None:
+def load_step(location: str, documents: Sequence[tuple[str, dict[str, Frame]]]) -> None:
     """Replace each document's rows, a transaction per document, through one connection; the warehouse
     re-applies reviewers' corrections in the same transaction. Loading again is harmless (a retry)."""
     with open_warehouse(location) as wh:

@@ -1,6 +1,12 @@
 """The warehouse rows of one document: its extracted cells and normalised records as the fact tables' frames.
 
-Pure: an ExtractedDocument and its NormalisedDocument in, DataFrames out (the pipeline loads them).
+Pure: an ExtractedDocument and its NormalisedDocument in, frames out (the pipeline loads them).
+
+The frames validation reads or changes (observations, quarantine, the document's row) are pandas
+DataFrames, as Great Expectations and the quarantine pictures want them. The others go to the
+warehouse untouched, so they are Arrow tables: building a DataFrame of a document's few rows, and
+DuckDB reading it back, cost a load more than the rows themselves (pandas 3 keeps text in Arrow, and
+DuckDB turns such a frame back into an Arrow table to read it).
 """
 
 from __future__ import annotations
@@ -10,22 +16,30 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from scorecards.extractors.model import ExtractedDocument
 from scorecards.normalise.rag import rag_fields
 from scorecards.normalise.records import NormalisedDocument, flat
 from scorecards.normalise.targets import Band
 
+Frame = pd.DataFrame | pa.Table  # one fact table's rows, as the warehouse loads them
 
-def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> dict[str, pd.DataFrame]:
+
+def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> dict[str, Frame]:
     """The warehouse rows of one document, keyed by fact table, each row stamped with its file."""
     stamp = {"source_file": doc.source_file, "source_sha256": doc.source_sha256}
 
-    def frame(records: Iterable[Any], extra: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        return pd.DataFrame([{**stamp, **(extra or {}), **flat(r)} for r in records])
+    def rows(records: Iterable[Any], extra: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        return [{**stamp, **(extra or {}), **flat(r)} for r in records]
 
-    observations = frame(tidy.observations, {"organisation": tidy.organisation})
-    if not observations.empty:
-        observations = pd.concat([observations, pd.DataFrame(rag_rows(tidy))], axis=1)
+    def frame(records: Iterable[Any]) -> Frame:
+        return arrow_rows(rows(records))
+
+    # Each observation's RAG columns beside it, in one frame (rag_rows keeps the observations' order).
+    observations = pd.DataFrame([
+        {**row, **rag} for row, rag in zip(rows(tidy.observations, {"organisation": tidy.organisation}),
+                                           rag_rows(tidy), strict=True)
+    ])
     document = pd.DataFrame([{
         **stamp, "source_path": str(path), "kind": doc.kind, "title": tidy.title,
         "organisation": tidy.organisation, "report_period_label": tidy.report_period_label,
@@ -40,14 +54,28 @@ def to_frames(doc: ExtractedDocument, tidy: NormalisedDocument, path: Path) -> d
         "table_facts": frame(tidy.tables),
         "observation_facts": observations,
         "measure_facts": frame(tidy.measures),
-        "quarantine_facts": frame(tidy.quarantine),
+        "quarantine_facts": pd.DataFrame(rows(tidy.quarantine)),
         "commentary_facts": frame(tidy.commentary),
         "benchmark_facts": frame(tidy.benchmarks),
         "target_facts": frame(tidy.targets),
         "band_facts": frame(tidy.bands),
         "definition_facts": frame(tidy.definitions),
-        "cell_facts": pd.DataFrame([{**stamp, **row} for row in cell_rows(doc)]),
+        "cell_facts": arrow_rows([{**stamp, **row} for row in cell_rows(doc)]),
     }
+
+
+def arrow_rows(rows: list[dict[str, Any]]) -> Frame:
+    """Rows as an Arrow table: a column per key (of any row, in first-seen order, as pandas makes
+    them), a missing key or a NaN null (as DuckDB reads pandas' NaN). A column Arrow cannot type
+    (text in one row, a number in another) keeps the rows a DataFrame: the warehouse casts each
+    value then, as before."""
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    if not names:  # no column to hold them: an empty frame of len(rows) rows, as pandas makes it
+        return pd.DataFrame(rows)
+    try:
+        return pa.table({name: pa.array([row.get(name) for row in rows], from_pandas=True) for name in names})
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pd.DataFrame(rows)
 
 
 def cell_rows(doc: ExtractedDocument) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
-from scorecards.warehouse.store import Warehouse
+from scorecards.warehouse.store import Frame, Warehouse, no_rows
 
 LOCK_WAIT_SECONDS = 60.0
 
@@ -42,8 +42,8 @@ class DuckDBWarehouse(Warehouse):
     def _apply_schema(self, statements: list[str]) -> None:
         self.con.execute(";\n".join(statements))
 
-    def _insert(self, table: str, frame: pd.DataFrame) -> None:
-        if frame.empty:
+    def _insert(self, table: str, frame: Frame) -> None:
+        if no_rows(frame):
             return
         # Read by DuckDB's replacement scan (the frame found by its variable name), not registered:
         # registering and unregistering a view per insert changes the catalog twice, and costs

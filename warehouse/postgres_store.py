@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from scorecards.warehouse.store import Warehouse
+from scorecards.warehouse.store import Frame, Warehouse, no_rows
 
 try:
     import psycopg
@@ -108,9 +108,13 @@ def _converter(pg_type: str) -> Callable[[Any], Any]:
     return lambda v: v if isinstance(v, str) else str(v)
 
 
-def _column_values(series: pd.Series, pg_type: str) -> list[Any]:
+def _column_values(frame: Frame, name: str, pg_type: str) -> list[Any]:
     convert = _converter(pg_type)
-    values = series.astype(object).where(series.notna(), None).tolist()
+    if isinstance(frame, pa.Table):
+        values = frame.column(name).to_pylist()  # nulls as None already
+    else:
+        series = frame[name]
+        values = series.astype(object).where(series.notna(), None).tolist()
     return [None if v is None else convert(v) for v in values]
 
 
@@ -176,15 +180,15 @@ class PostgresWarehouse(Warehouse):
             self._types[table] = dict(rows)
         return self._types[table]
 
-    def _insert(self, table: str, frame: pd.DataFrame) -> None:
-        if frame.empty:
+    def _insert(self, table: str, frame: Frame) -> None:
+        if no_rows(frame):
             return
         types = self._column_types(table)
-        unknown = [c for c in frame.columns if c not in types]
+        names = list(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
+        unknown = [c for c in names if c not in types]
         if unknown:  # as DuckDB's INSERT BY NAME: a column the table lacks is a bug, not something to drop
             raise ValueError(f"{table} has no column(s) {', '.join(map(str, unknown))}")
-        names = list(frame.columns)
-        columns = [_column_values(frame[name], types[name]) for name in names]
+        columns = [_column_values(frame, name, types[name]) for name in names]
         quoted = ", ".join(f'"{name}"' for name in names)
         with self.con.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
             for row in zip(*columns, strict=True):

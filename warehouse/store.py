@@ -30,6 +30,13 @@ from scorecards.warehouse.corrections import (
 log = logging.getLogger("scorecards")
 
 SCHEMA = Path(__file__).with_name("schema.sql")
+# One fact table's rows to load: a DataFrame, or an Arrow table (the rows nothing changes after they
+# are read, which the loader takes without pandas).
+Frame = pd.DataFrame | pa.Table
+
+
+def no_rows(frame: Frame) -> bool:
+    return frame.num_rows == 0 if isinstance(frame, pa.Table) else frame.empty
 FACT_TABLES = (
     "observation_facts", "measure_facts", "quarantine_facts", "commentary_facts", "benchmark_facts",
     "target_facts", "band_facts", "definition_facts", "table_facts", "document_facts", "cell_facts",
@@ -69,7 +76,7 @@ class Warehouse:
         """Run schema.sql's statements (translated where the backend needs it)."""
         raise NotImplementedError
 
-    def _insert(self, table: str, frame: pd.DataFrame) -> None:
+    def _insert(self, table: str, frame: Frame) -> None:
         """Append a frame's rows to a table, columns matched by name, in one statement or stream."""
         raise NotImplementedError
 
@@ -152,7 +159,7 @@ class Warehouse:
              interrupted, run_id, totals.get("corrections applied"), totals.get("corrections orphaned")],
         )
 
-    def replace_document(self, source_file: str, frames: dict[str, pd.DataFrame], *, corrector: Corrector) -> None:
+    def replace_document(self, source_file: str, frames: dict[str, Frame], *, corrector: Corrector) -> None:
         """Swap a document's rows for new ones in one transaction: readers see old or new, never half.
 
         The reviewers' corrections for this file are applied in the same transaction (`corrector`
