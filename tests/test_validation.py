@@ -79,3 +79,21 @@ def test_a_batch_is_judged_as_each_of_its_documents_would_be_alone(reports: dict
         pd.testing.assert_frame_equal(got["validation_facts"][columns], want["validation_facts"][columns])
     assert together[0]["quarantine_facts"].reason.str.contains("0..100").sum() == 1
     assert len(together[2]["observation_facts"]) == len(twin["observation_facts"])
+
+
+def test_the_suites_read_only_the_columns_named_in_their_json(reports: dict[str, Path]) -> None:
+    """Validation hands Great Expectations only the columns its suites name: every column an
+    expectation or a row condition reads is among them, so the outcomes are those of the whole frame."""
+    from scorecards.expectations.validate import run_suite_here, suite_columns
+
+    committed = json.dumps(json.loads(SUITE_PATH.read_text())["expectations"])
+    columns = suite_columns("observations")
+    assert columns is not None and {"status", "value", "unit", "period_start", "period_end"} <= set(columns)
+    assert all(f'"{column}"' in committed for column in columns)
+    obs = _frames(reports["contract.pdf"])["observation_facts"].reset_index(drop=True)
+    obs.loc[0, "value"], obs.loc[1, "status"] = 250.0, None
+    for column in ("period_start", "period_end"):
+        obs[column] = pd.to_datetime(obs[column])
+    whole = run_suite_here(obs, "observations")
+    assert any(outcome.positions for outcome in whole)
+    assert run_suite_here(obs[list(columns)], "observations") == whole
