@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -167,6 +168,8 @@ def serve(folder: Path, key: str, idle: float) -> int:
     from scorecards.expectations.validate import _validators
 
     _validators()  # build the suites before saying we are here: a client's first request is answered at once
+    # Great Expectations and its context live as long as the service: no collection need scan them again.
+    gc.freeze()
     with contextlib.suppress(FileNotFoundError):
         os.unlink(address)  # left by a service that died: we hold the lock, so it is nobody's
     listener = Listener(address, family="AF_UNIX", authkey=_secret(folder))

@@ -13,8 +13,9 @@ transaction, because DuckDB allows one writer.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,7 @@ def ingest_files(
             bar.update(1)
 
     runs = contextlib.ExitStack()
+    runs.enter_context(_settled_heap())
     try:
         for outcome in skipped:
             if outcome.status == "not_read":  # a folder's file that is not a report it can read: said, not lost
@@ -147,6 +149,23 @@ def ingest_files(
         summary.finished_at = datetime.now()
         _close_run(location, summary, mode)
     return summary
+
+
+@contextlib.contextmanager
+def _settled_heap() -> Iterator[None]:
+    """For the length of a run, Python's cycle collector leaves alone every object made before it.
+
+    Those are mostly modules and libraries (Great Expectations' context alone is hundreds of thousands
+    of objects) that live as long as the process. A run makes millions of short-lived objects (a dict
+    per character), and each collection that reaches the oldest generation would walk the whole heap
+    again: a tenth of a run validated in-process. Objects freed by reference counting, nearly all, go
+    as before; the earlier objects are handed back to the collector when the run ends.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _close_run(location: str, summary: RunSummary, mode: str) -> None:

@@ -61,3 +61,33 @@ def test_cli_exit_codes(tmp_path: Path, reports: dict[str, Path], capsys: pytest
     assert main(["export", "--warehouse", location, "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "observations.csv").exists() and (tmp_path / "out" / "measures.parquet").exists()
     assert main(["status", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+
+
+def test_a_run_hands_the_earlier_objects_back_to_the_collector(
+        tmp_path: Path, reports: dict[str, Path], warehouse_file: str) -> None:
+    """During a run the cycle collector leaves the objects made before it alone (gc.freeze); after the
+    run, a failed one too, they are the collector's again."""
+    import gc
+
+    from scorecards.flows import pipeline
+
+    seen: list[int] = []
+    steps = {**pipeline.DIRECT_STEPS}
+    extract = steps["extract"]
+
+    def extract_and_look(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_freeze_count())
+        return extract(*args, **kwargs)
+
+    steps["extract"] = extract_and_look
+    summary = pipeline.ingest_files([reports["contract.pdf"]], warehouse_file, steps=steps)
+    assert summary.totals["loaded"] == 1
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0
+
+    def broken_load(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        pipeline.ingest_files([reports["contract.docx"]], warehouse_file, steps={**steps, "load": broken_load})
+    assert gc.get_freeze_count() == 0
