@@ -15,7 +15,7 @@ from typing import Any
 from scorecards.extractors.model import BBox, Cell
 
 SNAP = 2.0  # points: rectangle edges closer than this are the same grid line
-_X0 = itemgetter("x0")
+_X0, _X1, _TOP, _BOTTOM = itemgetter("x0"), itemgetter("x1"), itemgetter("top"), itemgetter("bottom")
 _TOP_X0 = itemgetter("top", "x0")
 
 
@@ -65,16 +65,20 @@ def grid_from_rects(rects: Sequence[BBox], page: int) -> list[list[Cell]]:
 
 def _line_text(chars: list[dict[str, Any]]) -> str:
     """Characters of one line, in reading order, with a space where the gap is wider than a space."""
-    chars = sorted(chars, key=_X0)
     out: list[str] = []
     prev_x1: float | None = None
-    for ch in chars:
-        size = float(ch.get("size") or 8.0)
-        if prev_x1 is not None and ch["x0"] - prev_x1 > 0.2 * size and out and out[-1] != " ":
+    for ch in sorted(chars, key=_X0):
+        # (out holds the characters before: a space goes between two, never first nor twice)
+        if prev_x1 is not None and out[-1] != " " and ch["x0"] - prev_x1 > 0.2 * float(ch.get("size") or 8.0):
             out.append(" ")
         out.append(ch["text"])
         prev_x1 = ch["x1"]
     return "".join(out).strip()
+
+
+def _box(chars: list[dict[str, Any]]) -> tuple[float, float, float, float]:
+    """(x0, top, x1, bottom) around the characters."""
+    return min(map(_X0, chars)), min(map(_TOP, chars)), max(map(_X1, chars)), max(map(_BOTTOM, chars))
 
 
 def chars_to_lines(chars: list[dict[str, Any]]) -> list[tuple[str, float, float]]:
@@ -84,11 +88,14 @@ def chars_to_lines(chars: list[dict[str, Any]]) -> list[tuple[str, float, float]
 
 def _line_groups(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     lines: list[list[dict[str, Any]]] = []
+    first_top = 0.0  # the top of the current line's first character
     for ch in sorted(chars, key=_TOP_X0):
-        if lines and abs(ch["top"] - lines[-1][0]["top"]) <= 0.5 * float(ch.get("size") or 8.0):
+        top = ch["top"]
+        if lines and abs(top - first_top) <= 0.5 * float(ch.get("size") or 8.0):
             lines[-1].append(ch)
         else:
             lines.append([ch])
+            first_top = top
     return lines
 
 
@@ -98,8 +105,7 @@ def lines_with_boxes(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float
     for line in _line_groups(chars):
         visible = [ch for ch in line if not ch["text"].isspace()]
         if visible:
-            box = (min(c["x0"] for c in visible), min(c["top"] for c in visible),
-                   max(c["x1"] for c in visible), max(c["bottom"] for c in visible))
+            box = _box(visible)
             out.append((_line_text(visible), box))
     return out
 
@@ -117,11 +123,7 @@ def line_segments(chars: list[dict[str, Any]]) -> list[tuple[str, tuple[float, f
             pieces[-1].append(ch)
         else:
             pieces.append([ch])
-    return [
-        (_line_text(piece), (min(c["x0"] for c in piece), min(c["top"] for c in piece),
-                             max(c["x1"] for c in piece), max(c["bottom"] for c in piece)))
-        for piece in pieces
-    ]
+    return [(_line_text(piece), _box(piece)) for piece in pieces]
 
 
 def lines_with_segments(
@@ -132,8 +134,7 @@ def lines_with_segments(
     for line in _line_groups(chars):
         visible = [ch for ch in line if not ch["text"].isspace()]
         if visible:
-            box = (min(c["x0"] for c in visible), min(c["top"] for c in visible),
-                   max(c["x1"] for c in visible), max(c["bottom"] for c in visible))
+            box = _box(visible)
             out.append((_line_text(visible), box, line_segments(visible)))
     return out
 

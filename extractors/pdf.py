@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from scorecards.extractors.text_layer import judge_page
 from scorecards.extractors.text_tables import find_text_tables, is_number
 
 log = logging.getLogger(__name__)
+_EXTENT = itemgetter("x0", "x1", "top", "bottom")
 
 
 @dataclass
@@ -67,13 +69,14 @@ class PageView:
 
     @cached_property
     def centres(self) -> np.ndarray:
-        return char_centres(self.chars)
+        """char_centres(chars): the visible characters' rows of the centres worked out for all of them."""
+        visible = np.fromiter((bool(ch["text"].strip()) for ch in self.chars), dtype=bool, count=len(self.chars))
+        return self._every_centre[visible]
 
     @cached_property
     def _every_centre(self) -> np.ndarray:
         """The centre of every character, spaces too, in the order of `chars`."""
-        boxes = np.array([(ch["x0"], ch["x1"], ch["top"], ch["bottom"]) for ch in self.chars], dtype=float)
-        boxes = boxes.reshape(-1, 4)
+        boxes = np.array(list(map(_EXTENT, self.chars)), dtype=float).reshape(-1, 4)
         return np.column_stack(((boxes[:, 0] + boxes[:, 1]) / 2, (boxes[:, 2] + boxes[:, 3]) / 2))
 
     def _inside(self, box: Any) -> np.ndarray:
@@ -555,14 +558,16 @@ def extract_pdf(path: Path, sha256: str, settings: SettingsInput = None) -> Extr
             and t.n_cols >= cfg.min_cols
             and t.quality >= cfg.min_quality
         ]
-        outside = view.chars_outside([t.bbox for t in kept])
+        every_line = lines_with_segments(view.chars)
+        # With no table kept, the lines outside tables are all of them (the same characters in the same order).
+        outside = lines_with_segments(view.chars_outside([t.bbox for t in kept])) if kept else every_line
         text_lines += [
             TextLine(text, n, view.to_page(box), segments=[(t, view.to_page(b)) for t, b in pieces])
-            for text, box, pieces in lines_with_segments(outside)
+            for text, box, pieces in outside
         ]
         page_lines += [
             TextLine(text, n, view.to_page(box), segments=[(t, view.to_page(b)) for t, b in pieces])
-            for text, box, pieces in lines_with_segments(view.chars)
+            for text, box, pieces in every_line
         ]
         tables += [_to_page(t, view) for t in kept]
     if cfg.stitch:

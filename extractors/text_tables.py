@@ -32,6 +32,7 @@ import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from statistics import median
@@ -44,6 +45,9 @@ from scorecards.extractors.settings import TextSettings
 _NUMBER = re.compile(r"^[(\[]?[-+–−]?[$£€]?\d[\d.,:/–\-]*%?[)\]]?[*†‡]*$")
 # A year, a financial year, `15/16`, or a date (`31/03/2025`, `31.3.24`): a heading, not a figure.
 _PERIOD = re.compile(r"^(\d{4}([/–-]\d{2}(\d{2})?)?|\d{2}/\d{2}|\d{1,2}([./-])\d{1,2}\4\d{2}(\d{2})?)$")
+# separators() answers by run of lines (ids) and settings, while find_text_tables reads one page
+_SEPARATORS_SEEN: ContextVar[dict[tuple[tuple[int, ...], TextSettings], list[float]] | None] = ContextVar(
+    "separators_seen", default=None)
 
 
 @dataclass
@@ -228,6 +232,22 @@ def _justified(line: Line) -> bool:
 
 
 def separators(lines: Sequence[Line], settings: TextSettings) -> list[float]:
+    """x positions where at least min_support lines have a gap between cells and few have a word
+    (see _find_separators).
+
+    Splitting a page into tables asks again about the same run of lines (the lines above each
+    candidate heading, a block trimmed line by line): within find_text_tables, which holds every line
+    of the page until it returns, the answer is kept by the run's line ids."""
+    known = _SEPARATORS_SEEN.get()
+    if known is None:
+        return _find_separators(lines, settings)
+    key = (tuple(map(id, lines)), settings)
+    if key not in known:
+        known[key] = _find_separators(lines, settings)
+    return list(known[key])
+
+
+def _find_separators(lines: Sequence[Line], settings: TextSettings) -> list[float]:
     """x positions where at least min_support lines have a gap between cells and few have a word.
 
     Evidence for a separator is a gap between chunks (wider than a word space) on both sides of it;
@@ -1348,8 +1368,12 @@ def find_text_tables(
     settings = TextSettings.resolve(settings)
     lines = group_lines(chars, settings.word_gap)
     out = []
-    for block in find_blocks(lines, settings, bands):
-        table = build_table(block, settings, bands)
-        if table is not None:
-            out.append(table)
+    seen = _SEPARATORS_SEEN.set({})  # the page's lines live until the end of the call, and the answers with them
+    try:
+        for block in find_blocks(lines, settings, bands):
+            table = build_table(block, settings, bands)
+            if table is not None:
+                out.append(table)
+    finally:
+        _SEPARATORS_SEEN.reset(seen)
     return out
