@@ -80,7 +80,7 @@ def validate_step(batch: list[dict[str, Frame]], runner: SuiteRunner | None = No
 def load_step(location: str, documents: Sequence[tuple[str, dict[str, Frame]]]) -> None:
     """Replace each document's rows, a transaction per document, through one connection; the warehouse
     re-applies reviewers' corrections in the same transaction. Loading again is harmless (a retry)."""
-    with open_warehouse(location) as wh:
+    with open_warehouse(location) as wh, wh.loading():
         for source_file, frames in documents:
             wh.replace_document(source_file, frames, corrector=corrected_row)
 

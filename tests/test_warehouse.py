@@ -112,3 +112,19 @@ def test_observations_keep_lineage_to_the_cell(reports: dict[str, Path], warehou
         )
     assert not lineage.isna()[["page", "row_index", "col_index", "bbox_x0", "engine"]].any().any()
     assert (lineage.bbox_x1 > lineage.bbox_x0).all()
+
+
+def test_loading_runs_duckdb_on_one_thread_and_gives_the_rest_back(tmp_path: Path) -> None:
+    """A stretch of loads tunes DuckDB for small writes (one thread), and reading gets every thread
+    back afterwards, an error in the loads too."""
+    def threads(wh: object) -> int:
+        return wh.con.execute("SELECT current_setting('threads')").fetchone()[0]  # type: ignore[attr-defined]
+
+    with open_warehouse(str(tmp_path / "w.duckdb")) as wh:
+        before = threads(wh)
+        with wh.loading():
+            assert threads(wh) == 1
+        assert threads(wh) == before
+        with pytest.raises(RuntimeError), wh.loading():
+            raise RuntimeError("a load failed")
+        assert threads(wh) == before

@@ -11,8 +11,10 @@ inserts, reading a view as Arrow, and the catalogue.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,12 @@ class Warehouse:
 
     def close(self) -> None:
         self.con.close()
+
+    @contextlib.contextmanager
+    def loading(self) -> Iterator[None]:
+        """A stretch of document loads (a transaction each, of a few hundred rows): a backend may tune
+        its connection for many small writes meanwhile."""
+        yield
 
     # --- the same for every backend ---------------------------------------------------------------
 
