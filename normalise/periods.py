@@ -443,6 +443,7 @@ _RELATIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 14)  # asked of every heading, which a report repeats on every page and row
 def _relative_match(text: str) -> re.Match[str] | None:
     # Footnote marks (`Year to Date*`) say nothing about the period.
     return _RELATIVE.fullmatch(" ".join(re.sub(r"[*†‡]+", " ", text).split()))

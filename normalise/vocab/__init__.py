@@ -71,6 +71,7 @@ def squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+@lru_cache(maxsize=1 << 14)  # the same header words, row after row (cleared with the vocabulary)
 def phrase_match(text: str, section: str) -> str | None:
     """The key of `section` whose phrase the text equals or starts with (longest phrase wins)."""
     probe = " ".join(text.lower().split())
