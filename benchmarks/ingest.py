@@ -883,7 +883,7 @@ def print_steady(steady: Result, bare_peak_mib: float) -> None:
     ways = steady["ways"]
     first = next(iter(ways.values()))["runs"][0]
     print(f"steady state: one ingest_files call over all {first['files']} PDFs ({first['pages']} pages), "
-          f"workers=1, after a warm-up file, in {len(steady['bare'])} rounds (bare pdfplumber and each way in "
+          f"workers=1, after a warm-up file, in {len(steady['bare'])} round(s) (bare pdfplumber and each way in "
           f"turn; best round of each); bare pdfplumber {fmt(floor, 1)} pages/s "
           f"(rounds {fmt(min(bare_rates), 1)}-{fmt(max(bare_rates), 1)}), peak {bare_peak_mib:.0f} MiB")
     for name, way in ways.items():
