@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from functools import cache
 from importlib import metadata
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
@@ -94,8 +95,10 @@ def runtime_dir() -> Path:
     return folder
 
 
+@cache
 def service_key() -> str:
-    """Names the service for this code, these suites, this interpreter and this Great Expectations."""
+    """Names the service for this code, these suites, this interpreter and this Great Expectations
+    (worked out once per process: the code a process runs does not change under it)."""
     digest = hashlib.sha256(sys.executable.encode())
     for name in _KEYED_FILES:
         digest.update(name.encode() + (_HERE / name).read_bytes())

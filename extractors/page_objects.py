@@ -85,7 +85,6 @@ class PdfiumPage(Container):
         return self._objects
 
 
-
 @dataclass(frozen=True)
 class FontFacts:
     """What pdfminer makes of a font, for what a character's dict takes from it."""

@@ -57,5 +57,3 @@ class RunSummary:
             "corrections applied": self.corrections_applied,
             "corrections orphaned": len(self.orphaned_corrections),
         }
-
-

@@ -83,14 +83,15 @@ def ingest_files(
     `submit` sends each file's prepare elsewhere (Dask workers, see prepare_all; `capacity`: how many
     at once) instead of the pool of `workers` processes; validation and loading stay here either way.
     """
-    validator = (settings or {}).get("validator", "in-process")
+    settings = settings or {}
+    validator = settings.get("validator", "in-process")
     check_validator(validator)  # before anything is read or recorded
     summary = RunSummary()
     todo, skipped, known_labels = plan(paths, location, corrections)
     sync_corrections(location, corrections)
-    batch_size = max(1, int((settings or {}).get("batch", VALIDATE_BATCH)))
-    idle = float((settings or {}).get("validator_idle", IDLE_SECONDS))
-    settings = {**(settings or {}), "known_labels": known_labels}
+    batch_size = max(1, int(settings.get("batch", VALIDATE_BATCH)))
+    idle = float(settings.get("validator_idle", IDLE_SECONDS))
+    settings = {**settings, "known_labels": known_labels}
     summary.outcomes += skipped
     bar = None
     if progress:

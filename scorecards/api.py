@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from scorecards.flows.outcomes import RunSummary
     from scorecards.normalise.inspect import Inspection
-    from scorecards.warehouse.review.site import BuildReport
+    from scorecards.warehouse.review.writer import BuildReport
     from scorecards.warehouse.store import Warehouse
 
 # The contract views a Reading carries, by attribute name.
